@@ -1,0 +1,96 @@
+"""The one options object: frozen dataclasses with defaults, overridden by ``corpuskit.toml`` and flags.
+
+Each stage defines its own options class next to its code; this module only composes them, loads
+TOML and computes the config hash recorded in every document's provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from corpuskit.neardup import NearDupOptions
+from corpuskit.options import ConfigError, build, to_plain
+from corpuskit.stages.boilerplate import BoilerplateOptions
+from corpuskit.stages.language import LanguageOptions
+from corpuskit.stages.normalize import NormalizeOptions
+from corpuskit.stages.quality import QualityOptions
+from corpuskit.stages.repetition import RepetitionOptions
+
+DEFAULT_STAGES = ("normalize", "boilerplate", "repetition", "language", "quality", "neardup")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    max_doc_bytes: int = 50_000_000  # larger inputs are rejected before they are read whole
+    html_favor_precision: bool = False
+    html_favor_recall: bool = False
+    html_include_tables: bool = True
+    html_include_comments: bool = False
+    text_field: str = "text"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    workers: int = 1
+    batch_size: int = 256
+
+
+@dataclass(frozen=True)
+class Config:
+    run: RunOptions = field(default_factory=RunOptions)
+    read: ReadOptions = field(default_factory=ReadOptions)
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+    boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
+    repetition: RepetitionOptions = field(default_factory=RepetitionOptions)
+    language: LanguageOptions = field(default_factory=LanguageOptions)
+    quality: QualityOptions = field(default_factory=QualityOptions)
+    neardup: NearDupOptions = field(default_factory=NearDupOptions)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> "Config":
+        return build(cls, data)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Config":
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+        data.pop("tool", None)
+        return cls.from_mapping(data.get("corpuskit", data))
+
+    def with_overrides(self, **sections: Mapping[str, Any]) -> "Config":
+        """Return a copy with some options of some sections replaced (used by CLI flags)."""
+        changes = {}
+        for section, values in sections.items():
+            current = getattr(self, section)
+            merged = {**to_plain(current), **values}
+            changes[section] = build(type(current), merged, section + ".")
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_plain(self)
+
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of every effective option (run-only knobs excluded)."""
+        data = self.to_dict()
+        data["run"].pop("workers", None)
+        data["run"].pop("batch_size", None)
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def find_config(explicit: str | None) -> Config:
+    """``--config FILE`` if given, else ``./corpuskit.toml`` when present, else defaults."""
+    if explicit:
+        return Config.load(explicit)
+    local = Path("corpuskit.toml")
+    return Config.load(local) if local.is_file() else Config()

@@ -1,0 +1,211 @@
+"""The document record every stage reads and writes, with the removals that explain its text.
+
+A document keeps the *base* text (the normalized input) and a list of removed spans that index into
+it. The current ``text`` is always the base with those spans cut out, so the kept text plus the
+removed spans reconstruct the base exactly, and a reviewer can see every removed character.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+
+@dataclass(slots=True, frozen=True)
+class Removal:
+    """One removed span of a document's base text, and the rule that removed it."""
+
+    stage: str
+    rule: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True, frozen=True)
+class Rejection:
+    """Why a whole document was dropped; ``value`` is the measurement that decided it, if any."""
+
+    stage: str
+    reason: str
+    value: float | None = None
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Line:
+    """A kept line of a document: its text and where it sits in the base text."""
+
+    start: int
+    end: int  # end of the line's content, before its newline
+    text: str
+
+
+@dataclass(slots=True)
+class Document:
+    """A document in the datatrove / Hugging Face shape (``id``, ``text``, ``metadata``) plus its history."""
+
+    text: str
+    id: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    source_sha256: str = ""
+    removals: list[Removal] = field(default_factory=list)
+    rejection: Rejection | None = None
+    stages: list[str] = field(default_factory=list)
+    chars_in: int = -1
+    base: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.chars_in < 0:
+            self.chars_in = len(self.text)
+        if not self.source_sha256:
+            self.source_sha256 = sha256_hex(self.text.encode("utf-8", "surrogatepass"))
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any], default_id: str = "") -> "Document":
+        """Accept a plain dict in the datatrove / Hugging Face shape (``text`` required)."""
+        text = record.get("text")
+        if not isinstance(text, str):
+            raise ValueError("record has no string 'text' field")
+        metadata = dict(record.get("metadata") or {})
+        for key in ("url", "title", "date", "site"):
+            if key in record and key not in metadata:
+                metadata[key] = record[key]
+        doc_id = record.get("id")
+        doc_id = str(doc_id) if doc_id not in (None, "") else default_id or sha256_hex(text.encode())[:16]
+        source = str(metadata.get("source") or record.get("source") or doc_id)
+        return cls(text=text, id=doc_id, metadata=metadata, source=source)
+
+    @classmethod
+    def coerce(cls, item: "Document | Mapping[str, Any] | str") -> "Document":
+        """Let stages accept Documents, plain dicts or bare strings."""
+        if isinstance(item, Document):
+            return item
+        if isinstance(item, str):
+            return cls(text=item, id=sha256_hex(item.encode("utf-8", "surrogatepass"))[:16])
+        return cls.from_dict(item)
+
+    # -- editing ------------------------------------------------------------------------------
+    @property
+    def rejected(self) -> bool:
+        return self.rejection is not None
+
+    def reject(self, stage: str, reason: str, **details: Any) -> None:
+        """Mark the document as dropped; later stages skip it and the writer sends it to rejected.jsonl."""
+        if self.rejection is None:
+            self.rejection = Rejection(stage=stage, reason=reason, **details)
+
+    def set_base(self, text: str) -> None:
+        """Start span tracking from ``text`` (the normalized input); only valid before any removal."""
+        if self.removals:
+            raise RuntimeError("set_base() after removals would orphan their offsets")
+        self.base = text
+        self.text = text
+
+    def _ensure_base(self) -> str:
+        if self.base is None:
+            self.base = self.text
+        return self.base
+
+    def kept_lines(self) -> list[Line]:
+        """The lines of the current text, with offsets into the base text."""
+        base = self._ensure_base()
+        lines: list[Line] = []
+        for start, end in self._kept_intervals():
+            pos = start
+            while pos < end:
+                nl = base.find("\n", pos, end)
+                stop = end if nl < 0 else nl
+                lines.append(Line(pos, stop, base[pos:stop]))
+                pos = stop + 1 if nl >= 0 else end
+        return lines
+
+    def remove_lines(self, stage: str, decisions: Mapping[int, str], lines: list[Line]) -> None:
+        """Remove the lines at the given indices (into ``lines``), each with its rule name.
+
+        A removed line takes its newline with it, so the kept text has no gap where it stood.
+        """
+        base = self._ensure_base()
+        decisions = _with_orphaned_blanks(decisions, lines)
+        spans = []
+        for index, rule in sorted(decisions.items()):
+            line = lines[index]
+            end = line.end + 1 if line.end < len(base) and base[line.end] == "\n" else line.end
+            spans.append((line.start, end, rule))
+        kept = [i for i in range(len(lines)) if i not in decisions]
+        if kept and kept[-1] < len(lines) - 1:  # the text now ends early: drop the newline left behind
+            tail = lines[kept[-1]]
+            spans.append((tail.end, tail.end + 1, decisions[kept[-1] + 1]))
+        self.remove_spans(stage, spans)
+
+    def remove_spans(self, stage: str, spans: list[tuple[int, int, str]]) -> None:
+        """Remove base-text spans ``(start, end, rule)``; parts already removed are skipped."""
+        base = self._ensure_base()
+        added = False
+        for start, end, rule in spans:
+            for kept_start, kept_end in self._kept_intervals():
+                lo, hi = max(start, kept_start), min(end, kept_end)
+                if lo < hi:
+                    self.removals.append(Removal(stage, rule, lo, hi, base[lo:hi]))
+                    added = True
+        if added:
+            self.removals.sort(key=lambda r: r.start)
+            self.text = "".join(base[s:e] for s, e in self._kept_intervals())
+
+    def _kept_intervals(self) -> list[tuple[int, int]]:
+        base = self._ensure_base()
+        intervals, pos = [], 0
+        for removal in sorted(self.removals, key=lambda r: r.start):
+            if removal.start > pos:
+                intervals.append((pos, removal.start))
+            pos = max(pos, removal.end)
+        if pos < len(base):
+            intervals.append((pos, len(base)))
+        return intervals
+
+    def removed_chars_by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for removal in self.removals:
+            key = f"{removal.stage}.{removal.rule}"
+            counts[key] = counts.get(key, 0) + removal.end - removal.start
+        return dict(sorted(counts.items()))
+
+    def iter_removals(self) -> Iterator[Removal]:
+        return iter(sorted(self.removals, key=lambda r: r.start))
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _with_orphaned_blanks(decisions: Mapping[int, str], lines: list[Line]) -> dict[int, str]:
+    """Add the blank lines that removing ``decisions`` would leave doubled, leading or trailing.
+
+    They go under the rule of the nearest removed line, so the kept text keeps single blank lines
+    between paragraphs and the removal record still says why each character went.
+    """
+    out = dict(decisions)
+    if not out:
+        return out
+    last_rule = next(iter(out.values()))
+    previous_blank = True  # the start of the text counts as a blank line
+    pending: list[int] = []
+    for index, line in enumerate(lines):
+        if index in decisions:
+            last_rule = decisions[index]
+            continue
+        blank = not line.text.strip()
+        if blank and previous_blank:
+            out[index] = last_rule
+        elif blank:
+            pending = [index]
+        else:
+            pending = []
+        previous_blank = blank or (previous_blank and index in out)
+    for index in pending:  # a blank line left at the very end
+        out[index] = last_rule
+    return out

@@ -1,0 +1,103 @@
+"""The two stage shapes every step of corpuskit follows.
+
+``DocumentStage`` looks at one document at a time (so it can run in any worker); ``CorpusStage`` needs
+to see the whole corpus first (near-duplicates, repeated site furniture) and so works in phases:
+``prepare`` (per document, in workers), ``observe`` (in order, in one process), ``finalize``, then
+``apply`` (per document, in a second streaming pass). Both are callables on iterables of documents, so
+they compose with other people's pipelines; plain dicts and strings are accepted and coerced.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Iterable, Iterator, Mapping
+
+from corpuskit.document import Document
+from corpuskit.stats import StageStats
+
+DocLike = Document | Mapping[str, Any] | str
+
+
+class DocumentStage:
+    """A per-document step: subclasses set ``name`` and implement ``process``."""
+
+    name = "stage"
+
+    def __init__(self) -> None:
+        self.stats = StageStats(self.name)
+
+    def process(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def run_one(self, doc: Document) -> Document:
+        """Process one document unless an earlier stage rejected it; count and time the work."""
+        if doc.rejected:
+            return doc
+        started = time.perf_counter()
+        before = len(doc.text)
+        self.process(doc)
+        doc.stages.append(self.name)
+        self.stats.record(doc, before, time.perf_counter() - started)
+        return doc
+
+    def __call__(self, docs: Iterable[DocLike]) -> Iterator[Document]:
+        for item in docs:
+            yield self.run_one(Document.coerce(item))
+
+
+class CorpusStage:
+    """A step that decides from the whole corpus; see the module docstring for its phases."""
+
+    name = "corpus_stage"
+
+    def __init__(self) -> None:
+        self.stats = StageStats(self.name)
+
+    def prepare(self, doc: Document) -> None:
+        """Per-document work that can run in a worker (e.g. a signature), stored on ``doc.metadata``."""
+
+    def observe(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def finalize(self) -> None:
+        """Called once after every document was observed."""
+
+    def apply(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def run_prepare(self, doc: Document) -> Document:
+        if not doc.rejected:
+            started = time.perf_counter()
+            self.prepare(doc)
+            self.stats.seconds += time.perf_counter() - started
+        return doc
+
+    def run_observe(self, doc: Document) -> None:
+        if not doc.rejected:
+            started = time.perf_counter()
+            self.observe(doc)
+            self.stats.seconds += time.perf_counter() - started
+
+    def run_finalize(self) -> None:
+        started = time.perf_counter()
+        self.finalize()
+        self.stats.seconds += time.perf_counter() - started
+
+    def run_apply(self, doc: Document) -> Document:
+        if doc.rejected:
+            return doc
+        started = time.perf_counter()
+        before = len(doc.text)
+        self.apply(doc)
+        doc.stages.append(self.name)
+        self.stats.record(doc, before, time.perf_counter() - started)
+        return doc
+
+    def __call__(self, docs: Iterable[DocLike]) -> Iterator[Document]:
+        """In-memory use: holds the documents; the pipeline streams through a spill file instead."""
+        held = [self.run_prepare(Document.coerce(item)) for item in docs]
+        for doc in held:
+            self.run_observe(doc)
+        self.run_finalize()
+        for doc in held:
+            yield self.run_apply(doc)
