@@ -30,6 +30,7 @@ class Rejection:
     stage: str
     reason: str
     value: float | None = None
+    detail: str | None = None
     duplicate_of: str | None = None
     similarity: float | None = None
 

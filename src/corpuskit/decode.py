@@ -1,0 +1,79 @@
+"""Bytes to text: UTF-8 first, then BOMs and UTF-16 without BOM, then charset detection.
+
+Binary data (images, archives, random bytes) is refused rather than turned into mojibake: a text file
+has almost no NUL or C0 control bytes once its encoding is known.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF", b"\x1f\x8b", b"\x7fELF", b"(\xb5/\xfd")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str = ""
+    encoding: str = ""
+    error: str = ""  # a rejection reason when the bytes are not text
+    detail: str = ""
+
+
+def decode_bytes(raw: bytes, html: bool = False) -> Decoded:
+    """Decode ``raw`` or say why it is not text."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return _checked(raw.decode(encoding), encoding)
+            except UnicodeDecodeError as exc:
+                return Decoded(error="undecodable", detail=f"{encoding} BOM but {exc.reason}")
+    if raw.startswith(_MAGIC):
+        return Decoded(error="binary", detail="starts like an image, archive or executable")
+    utf16 = _utf16_without_bom(raw)
+    if utf16:
+        try:
+            return _checked(raw.decode(utf16), utf16)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return _checked(raw.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(raw[:200_000]).best()
+    if best is not None and best.encoding:
+        try:
+            return _checked(raw.decode(best.encoding), best.encoding)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return _checked(raw.decode("cp1252", errors="replace"), "cp1252?")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII has a NUL in every other byte."""
+    sample = raw[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, encoding: str) -> Decoded:
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\x0c")
+    if sample and controls / len(sample) > 0.01:
+        return Decoded(error="binary", detail=f"{controls} control characters in {len(sample)} (not text)")
+    return Decoded(text=text, encoding=encoding)
