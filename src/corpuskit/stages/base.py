@@ -9,13 +9,27 @@ they compose with other people's pipelines; plain dicts and strings are accepted
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any, Iterable, Iterator, Mapping
 
 from corpuskit.document import Document
+from corpuskit.options import ConfigError
 from corpuskit.stats import StageStats
 
 DocLike = Document | Mapping[str, Any] | str
+log = logging.getLogger(__name__)
+
+
+def _fail(doc: Document, stage: str, exc: Exception) -> None:
+    """A bug or an input no stage foresaw must cost one document, not the run: reject it, say why.
+
+    A configuration error is not the document's fault: it stops the run (exit code 2).
+    """
+    if isinstance(exc, ConfigError):
+        raise exc
+    log.warning("%s: stage %s failed: %s: %s", doc.source or doc.id, stage, type(exc).__name__, exc)
+    doc.reject(stage, "stage_error", detail=f"{type(exc).__name__}: {exc}"[:500])
 
 
 class DocumentStage:
@@ -35,7 +49,10 @@ class DocumentStage:
             return doc
         started = time.perf_counter()
         before = len(doc.text)
-        self.process(doc)
+        try:
+            self.process(doc)
+        except Exception as exc:  # noqa: BLE001 - see _fail
+            _fail(doc, self.name, exc)
         doc.stages.append(self.name)
         self.stats.record(doc, before, time.perf_counter() - started)
         return doc
@@ -68,7 +85,10 @@ class CorpusStage:
     def run_prepare(self, doc: Document) -> Document:
         if not doc.rejected:
             started = time.perf_counter()
-            self.prepare(doc)
+            try:
+                self.prepare(doc)
+            except Exception as exc:  # noqa: BLE001 - see _fail
+                _fail(doc, self.name, exc)
             self.stats.seconds += time.perf_counter() - started
         return doc
 
@@ -88,7 +108,10 @@ class CorpusStage:
             return doc
         started = time.perf_counter()
         before = len(doc.text)
-        self.apply(doc)
+        try:
+            self.apply(doc)
+        except Exception as exc:  # noqa: BLE001 - see _fail
+            _fail(doc, self.name, exc)
         doc.stages.append(self.name)
         self.stats.record(doc, before, time.perf_counter() - started)
         return doc

@@ -1,0 +1,52 @@
+"""Sessions for users and CI: `nox -s clean` cleans seeds/ into out/, `nox -s tests` runs the tests."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+PYTHON = "3.11"
+
+
+@nox.session(python=PYTHON)
+def clean(session: nox.Session) -> None:
+    """Clean the seed articles into out/ (extra arguments go to `corpuskit clean`)."""
+    session.install(".")
+    args = session.posargs or ["seeds", "--out", "out"]
+    session.run("corpuskit", "clean", *args)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The test suite (browser tests run where Debian's chromium is installed; slow ones excluded)."""
+    session.install("-e", ".[test,dask,parquet,zstd]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def slow(session: nox.Session) -> None:
+    """The slow tests: fuzzing, very large inputs, kill-and-resume."""
+    session.install("-e", ".[test,dask,parquet,zstd]")
+    session.run("pytest", "-m", "slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    session.install("ruff")
+    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def report(session: nox.Session) -> None:
+    """Clean the seeds and render their review report (out/report.html)."""
+    session.install(".")
+    session.run("corpuskit", "clean", "seeds", "--out", "out", "--quiet")
+    session.run("corpuskit", "report", "out", "--format", "html")
+
+
+@nox.session(python=PYTHON)
+def evaluate(session: nox.Session) -> None:
+    """Score both cleaning paths and trafilatura on ../shared/bench (dev / test / all)."""
+    session.install(".")
+    session.run("python", "benchmarks/evaluate.py", *session.posargs)
