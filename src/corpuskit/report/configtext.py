@@ -2,7 +2,7 @@
 
 A reviewer who sees a wrong removal must be able to act on it: every rule and rejection reason the
 report shows comes with the exact snippet to paste. Which switch exists is read from the stage's
-options dataclass (``disabled_rules``, ``keep_patterns``, ``enabled``), not from a hard-coded list,
+options dataclass (``disabled_rules`` / ``disabled``, ``keep_patterns``, ``enabled``), not from a hard-coded list,
 so a stage that gains per-rule switches gets the finer snippet without a change here.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from corpuskit.config import Config
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_RULE_SWITCHES = ("disabled_rules", "disabled")  # option names that list rules or filters never applied
 
 
 def stage_fields() -> dict[str, set[str]]:
@@ -83,11 +84,12 @@ def switch_off_snippet(stage: str, rule: str, config: dict[str, Any]) -> str:
     """The ``corpuskit.toml`` lines that stop ``stage.rule`` from removing or rejecting anything."""
     fields = stage_fields().get(stage, set())
     current = config.get(stage) if isinstance(config.get(stage), dict) else {}
-    if "disabled_rules" in fields:
-        disabled = [str(r) for r in current.get("disabled_rules") or []]
-        if rule not in disabled:
-            disabled.append(rule)
-        return f"[{toml_key(stage)}]\ndisabled_rules = {toml_value(disabled)}"
+    for switch in _RULE_SWITCHES:
+        if switch in fields:
+            disabled = [str(r) for r in current.get(switch) or []]
+            if rule not in disabled:
+                disabled.append(rule)
+            return f"[{toml_key(stage)}]\n{switch} = {toml_value(disabled)}"
     if "enabled" in fields:
         return (
             f"[{toml_key(stage)}]\nenabled = false"
