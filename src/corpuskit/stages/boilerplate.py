@@ -1,46 +1,321 @@
 """Boilerplate: decide, line by line, what is page furniture, with a named rule for every removal.
 
-(First cut; the classifier proper is being built in issue 4.)
+Three kinds of evidence are combined (see ``docs/cleaning.md``):
+
+1. Rule packs (``corpuskit/rules/*.toml``): wordings that are furniture in any context
+   (cookie notices, paywall nags, share rows, "More from ..." headings, photo credits, templates).
+2. Line statistics (``linefeatures``): long, stopword-dense lines are body text; short lines are
+   undecided and take the verdict of their neighbours (a short line between body paragraphs is a
+   subheading; a short line in a run of furniture is furniture).
+3. Document structure: the article is the largest cluster of body lines. What precedes it goes
+   (except the headline and dek just above it); once it is over, the trailing block of teasers and
+   footers goes as one block, recorded under the rule of its first furniture line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from corpuskit.document import Document
 from corpuskit.stages.base import DocumentStage
+from corpuskit.stages.linefeatures import LineFeatures, guess_language, line_features, load_stopwords
+from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
+
+DEFAULT_PACKS = ("common", "en", "de", "fr", "es")
+DEFAULT_STOPWORDS = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv")
+
+# Names of the structural rules (decided by position and statistics, not by wording).
+BEFORE_ARTICLE = "before_article"
+TRAILING_BLOCK = "trailing_block"
+FURNITURE_RUN = "furniture_run"
+SECTION_BRANDING = "section_branding"
+LOW_CONTENT = "low_content"
+STRUCTURAL_RULES = (BEFORE_ARTICLE, TRAILING_BLOCK, FURNITURE_RUN, SECTION_BRANDING, LOW_CONTENT)
 
 
 @dataclass(frozen=True)
 class BoilerplateOptions:
     enabled: bool = True
-    disabled_rules: tuple[str, ...] = ()  # rule names never applied
-    extra_patterns: dict[str, str] = field(default_factory=dict)  # rule name -> regex (whole line)
+    disabled_rules: tuple[str, ...] = ()  # rule names (pack or structural) never applied
+    extra_patterns: dict[str, str] = field(default_factory=dict)  # rule name -> regex (searched, any case)
     keep_patterns: tuple[str, ...] = ()  # a line matching any of these is never removed
+    packs: tuple[str, ...] = DEFAULT_PACKS  # built-in rule packs to load
+    pack_files: tuple[str, ...] = ()  # extra rule packs (TOML files in the same format)
+    stopword_languages: tuple[str, ...] = DEFAULT_STOPWORDS  # lists to choose from when language is None
+    good_min_words: int = 12  # a body line has at least this many words ...
+    good_min_stopwords: float = 0.28  # ... and at least this share of stopwords
+    long_line_words: int = 40  # a line this long is body text at a lower stopword share
+    long_min_stopwords: float = 0.15
+    max_gap: int = 6  # body clusters separated by at most this many non-body lines are one article
+    headline_window: int = 3  # short lines kept just above the article (headline, dek)
+    min_article_words: int = 60  # a cluster this large before an end marker may be the article
+    after_end_penalty: float = 0.25  # weight of clusters after such an end marker
+    max_module: int = 10  # an inline "Related" module is at most this many lines ...
+    nav_run: int = 3  # this many navigation-like lines in a row separate furniture from the article
 
 
-_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}|%%[^%]+%%")
+class Classifier:
+    """Rule packs and stopword lists compiled once; ``classify`` then runs per document."""
+
+    def __init__(self, options: BoilerplateOptions = BoilerplateOptions()) -> None:
+        self.options = options
+        disabled = set(options.disabled_rules)
+        rules = load_rules(options.packs, options.pack_files, options.extra_patterns)
+        self.matcher = RuleMatcher(r for r in rules if r.name not in disabled)
+        self.keep = [re.compile(p) for p in options.keep_patterns]
+        self.stopwords = {
+            lang: load_stopwords(builtin_pack_text(f"stopwords-{lang}.txt"))
+            for lang in options.stopword_languages
+        }
+        self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
+
+    # -- per document ------------------------------------------------------------------------
+    def classify(self, lines: Sequence[str], language: str | None = None) -> list[str | None]:
+        """For each line, the rule that marks it furniture, or None to keep it."""
+        n = len(lines)
+        out: list[str | None] = [None] * n
+        rows = [i for i in range(n) if lines[i].strip()]
+        if not rows:
+            return out
+        if language not in self.stopwords:
+            language = guess_language([lines[i] for i in rows], self.stopwords)
+        stops = self.stopwords.get(language or "", frozenset())
+        feats = {i: line_features(lines[i], stops) for i in rows}
+        hits: dict[int, Rule] = {}
+        for i in rows:
+            rule = self.matcher.match(lines[i].strip(), feats[i].words)
+            if rule is not None:
+                hits[i] = rule
+        good = [i for i in rows if i not in hits and self._is_body(feats[i], stops)]
+        if self.structural[SECTION_BRANDING]:
+            self._section_branding(lines, rows, out)
+        start, end = self._article(rows, good, hits, feats)
+        self._decide(lines, rows, feats, hits, set(good), start, end, out)
+        for i in rows:
+            if out[i] and any(k.search(lines[i]) for k in self.keep):
+                out[i] = None
+        return out
+
+    def _is_body(self, f: LineFeatures, stops: frozenset[str]) -> bool:
+        """Long enough and made of running prose (stopwords), or long and sentence-shaped."""
+        o = self.options
+        if f.cjk:
+            return f.words >= o.good_min_words and f.sentence_end
+        if not stops:  # no stopword list for this language: length and punctuation only
+            return f.words >= o.good_min_words * 2 or (f.words >= o.good_min_words and f.sentence_end)
+        if f.words >= o.long_line_words:
+            return f.stopword_density >= o.long_min_stopwords
+        return f.words >= o.good_min_words and f.stopword_density >= o.good_min_stopwords
+
+    def _article(
+        self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
+    ) -> tuple[int, int]:
+        """First and last body line of the article.
+
+        Body lines form clusters, cut where more than ``max_gap`` lines separate two body lines and
+        at every "end"/"final" rule line. The heaviest cluster (in words) is the core; clusters after
+        a "final" marker (comments, legal footer) that follows real body text weigh a quarter. The
+        core then absorbs its neighbours unless a furniture run (``nav_run`` navigation-like lines
+        in a row), a "final" marker, or an "end" marker that opens a long module lies between them.
+        """
+        if not good:
+            return rows[0], rows[-1]
+        o = self.options
+        position = {line: k for k, line in enumerate(rows)}
+        clusters: list[list[int]] = [[good[0]]]
+        for prev, cur in zip(good, good[1:], strict=False):
+            gap = position[cur] - position[prev] - 1
+            marker = any(
+                i in hits and hits[i].action != "drop" for i in rows[position[prev] + 1 : position[cur]]
+            )
+            if gap > o.max_gap or marker:
+                clusters.append([cur])
+            else:
+                clusters[-1].append(cur)
+        weight = [float(sum(feats[i].words for i in c)) for c in clusters]
+        body = 0.0
+        penalised = False
+        for k, cluster in enumerate(clusters):
+            if k and not penalised and body >= o.min_article_words:
+                between = rows[position[clusters[k - 1][-1]] + 1 : position[cluster[0]]]
+                penalised = any(i in hits and hits[i].action == "final" for i in between)
+            if penalised:
+                weight[k] *= o.after_end_penalty
+            body += sum(feats[i].words for i in cluster)
+        best = max(range(len(clusters)), key=lambda k: weight[k])
+        first, last = best, best
+        while first > 0 and self._joins(clusters[first - 1], clusters[first], rows, position, hits, feats):
+            first -= 1
+        while last + 1 < len(clusters) and self._joins(
+            clusters[last],
+            clusters[last + 1],
+            rows,
+            position,
+            hits,
+            feats,
+            weight[last + 1] / max(1.0, weight[last]),
+        ):
+            last += 1
+        return clusters[first][0], clusters[last][-1]
+
+    def _joins(
+        self,
+        left: list[int],
+        right: list[int],
+        rows: list[int],
+        position: dict[int, int],
+        hits: dict[int, Rule],
+        feats: dict[int, LineFeatures],
+        ratio: float = 1.0,
+    ) -> bool:
+        """Whether two body clusters are parts of one article (see ``_article``)."""
+        between = rows[position[left[-1]] + 1 : position[right[0]]]
+        actions = [hits[i].action for i in between if i in hits]
+        if "final" in actions:
+            return False
+        if "end" in actions:  # an inline "Related" module: the body must resume soon and strongly
+            return len(between) <= self.options.max_module and ratio >= 0.5
+        return self._nav_run(between, hits, feats) < self.options.nav_run
+
+    def _nav_run(self, lines: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]) -> int:
+        """Length of the longest run of navigation-like lines among ``lines``."""
+        best = run = 0
+        for i in lines:
+            run = run + 1 if self._nav_like(feats[i], i in hits) else 0
+            best = max(best, run)
+        return best
+
+    def _nav_like(self, f: LineFeatures, ruled: bool) -> bool:
+        """A rule hit, a line of digits/symbols, or a short label without a sentence in it."""
+        if ruled or self._low_content(f):
+            return True
+        if f.sentence_end:
+            return False
+        return f.words <= 5 and f.title_share >= 0.6
+
+    def _section_branding(self, lines: Sequence[str], rows: list[int], out: list[str | None]) -> None:
+        """A short name followed by a blurb that starts with that name ("The Cable goes inside ...")."""
+        for a, b in zip(rows, rows[1:], strict=False):
+            name = lines[a].strip()
+            blurb = lines[b].strip()
+            if 1 <= len(name.split()) <= 5 and len(blurb) > len(name) + 20 and blurb.startswith(name + " "):
+                out[a] = out[b] = SECTION_BRANDING
+
+    def _decide(
+        self,
+        lines: Sequence[str],
+        rows: list[int],
+        feats: dict[int, LineFeatures],
+        hits: dict[int, Rule],
+        good: set[int],
+        start: int,
+        end: int,
+        out: list[str | None],
+    ) -> None:
+        o = self.options
+        on = self.structural
+        # before the article: the headline window survives, the rest goes
+        before = [i for i in rows if i < start]
+        window: set[int] = set()
+        for i in reversed(before):
+            if len(window) >= o.headline_window:
+                break
+            if i in hits or out[i]:
+                continue
+            if self._headline_like(feats[i]):
+                window.add(i)
+            else:
+                break
+        for i in before:
+            if out[i]:
+                continue
+            if i in hits:
+                out[i] = hits[i].name
+            elif i not in window and on[BEFORE_ARTICLE]:
+                out[i] = BEFORE_ARTICLE
+        # inside the article: rules, then runs of non-body lines decided together
+        inside = [i for i in rows if start <= i <= end]
+        run: list[int] = []
+        for i in inside + [None]:  # type: ignore[list-item]
+            if i is not None and i not in good:
+                run.append(i)
+                continue
+            if run:
+                self._decide_run(run, feats, hits, out)
+                run = []
+        # after the article: lines up to the first marker or furniture run are decided as a run;
+        # from there on everything goes as one block under the rule of its first line
+        after = [i for i in rows if i > end]
+        block = len(after)
+        run = 0
+        for k, i in enumerate(after):
+            if i in hits:
+                block = k
+                break
+            run = run + 1 if self._nav_like(feats[i], i in hits) else 0
+            if run >= o.nav_run:
+                block = k - run + 1
+                break
+        if block:
+            self._decide_run([i for i in after[:block] if i not in good], feats, hits, out)
+        if block < len(after):
+            first = after[block]
+            block_rule = out[first] or (hits[first].name if first in hits else TRAILING_BLOCK)
+            for i in after[block:]:
+                if on[TRAILING_BLOCK]:
+                    out[i] = block_rule
+                elif i in hits:
+                    out[i] = out[i] or hits[i].name
+
+    def _decide_run(
+        self, run: list[int], feats: dict[int, LineFeatures], hits: dict[int, Rule], out: list[str | None]
+    ) -> None:
+        """Non-body lines inside the article, decided with their neighbours.
+
+        Rule hits go. A navigation-like line (short label, no sentence) goes when it sits next to
+        another furniture line; alone between paragraphs it is a subheading and stays. Other lines
+        (list items, table rows, short sentences) stay.
+        """
+        for i in run:
+            if i in hits:
+                out[i] = out[i] or hits[i].name
+        nav = [self._nav_like(feats[i], i in hits) for i in run]
+        for k, i in enumerate(run):
+            if out[i]:
+                continue
+            f = feats[i]
+            if f.words == 0 or f.symbol_ratio > 0.3:
+                if self.structural[LOW_CONTENT]:
+                    out[i] = LOW_CONTENT
+            elif nav[k] and ((k > 0 and nav[k - 1]) or (k + 1 < len(run) and nav[k + 1])):
+                if self.structural[FURNITURE_RUN]:
+                    out[i] = FURNITURE_RUN
+
+    @staticmethod
+    def _headline_like(f: LineFeatures) -> bool:
+        return f.words >= 2 and f.separators == 0 and f.digit_ratio < 0.2
+
+    @staticmethod
+    def _closing_line(f: LineFeatures) -> bool:
+        """A short sentence right after the body ("Jane Doe contributed reporting.")."""
+        return f.sentence_end and f.words >= 3 and f.separators == 0
+
+    @staticmethod
+    def _low_content(f: LineFeatures) -> bool:
+        return f.words == 0 or f.digit_ratio > 0.5 or f.symbol_ratio > 0.3
 
 
 def classify_lines(
     lines: Sequence[str], language: str | None = None, options: BoilerplateOptions = BoilerplateOptions()
 ) -> list[str | None]:
-    """For each line, the rule that marks it furniture, or None to keep it."""
-    keep = [re.compile(p) for p in options.keep_patterns]
-    extra = {name: re.compile(p, re.I) for name, p in options.extra_patterns.items()}
-    out: list[str | None] = []
-    for line in lines:
-        rule = None
-        if line.strip() and not any(k.search(line) for k in keep):
-            if _TEMPLATE.search(line) and "template" not in options.disabled_rules:
-                rule = "template"
-            for name, rx in extra.items():
-                if rule is None and name not in options.disabled_rules and rx.search(line):
-                    rule = name
-        out.append(rule)
-    return out
+    """For each line, the rule that marks it furniture, or None to keep it.
+
+    Convenience for one-off calls: it compiles the rule packs each time. For many documents build
+    one ``Classifier`` (or use the ``Boilerplate`` stage, which holds one).
+    """
+    return Classifier(options).classify(lines, language)
 
 
 class Boilerplate(DocumentStage):
@@ -49,12 +324,20 @@ class Boilerplate(DocumentStage):
     def __init__(self, options: BoilerplateOptions = BoilerplateOptions()) -> None:
         super().__init__()
         self.options = options
+        self._classifier: Classifier | None = None
+
+    @property
+    def classifier(self) -> Classifier:
+        """Compiled on first use, once per stage (and so once per options object)."""
+        if self._classifier is None:
+            self._classifier = Classifier(self.options)
+        return self._classifier
 
     def process(self, doc: Document) -> None:
         if not self.options.enabled:
             return
         lines = doc.kept_lines()
-        rules = classify_lines([line.text for line in lines], doc.metadata.get("language"), self.options)
+        rules = self.classifier.classify([line.text for line in lines], doc.metadata.get("language"))
         drops = {i: rule for i, rule in enumerate(rules) if rule}
         if drops:
             doc.remove_lines(self.name, drops, lines)

@@ -8,8 +8,8 @@ Lines in scripts without spaces (Chinese, Japanese, Korean runs) are measured in
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 _WORD = re.compile(r"\w+")
 _LETTER_WORD = re.compile(r"[^\W\d_]+")

@@ -1,0 +1,160 @@
+"""Rule packs: furniture wordings kept as data (TOML) per language, compiled once per options object.
+
+A pack is a TOML file with ``[rules.NAME]`` tables (see ``rules/common.toml``). Rules of the same name
+in several packs are merged, so ``disabled_rules = ["cookie_notice"]`` switches the rule off in every
+language at once. Matching costs one regex search per line: the rules are joined into one alternation
+of named groups, one alternation per word-count limit, so a line only meets the rules that allow its
+length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import tomllib
+
+from corpuskit.options import ConfigError
+
+ACTIONS = ("drop", "end", "final")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One named furniture rule: ``action`` is "drop" (the line goes) or "end" (it also ends the article)."""
+
+    name: str
+    category: str
+    action: str
+    max_words: int  # 0: any length
+    patterns: tuple[str, ...]
+    ignore_case: bool = True
+
+
+def builtin_pack_text(name: str) -> str:
+    """The text of a pack or stopword file shipped in ``corpuskit/rules``."""
+    return resources.files("corpuskit").joinpath("rules", name).read_text(encoding="utf-8")
+
+
+def builtin_packs() -> list[str]:
+    """Names of the rule packs shipped with corpuskit (``common``, ``en``, ...)."""
+    folder = resources.files("corpuskit").joinpath("rules")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def parse_pack(text: str, where: str) -> list[Rule]:
+    """Rules of one pack; errors name the pack and the rule."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"rule pack {where} is not valid TOML: {exc}") from exc
+    rules = []
+    for name, table in (data.get("rules") or {}).items():
+        action = table.get("action", "drop")
+        if action not in ACTIONS:
+            raise ConfigError(f"rule {name!r} in {where}: action must be one of {ACTIONS}")
+        patterns = tuple(table.get("patterns") or ())
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"rule {name!r} in {where}: bad pattern {pattern!r}: {exc}") from exc
+        rules.append(
+            Rule(
+                name=name,
+                category=str(table.get("category", name)),
+                action=action,
+                max_words=int(table.get("max_words", 0)),
+                patterns=patterns,
+                ignore_case=bool(table.get("ignore_case", True)),
+            )
+        )
+    return rules
+
+
+def load_rules(
+    packs: Iterable[str], pack_files: Iterable[str] = (), extra_patterns: Mapping[str, str] | None = None
+) -> list[Rule]:
+    """Built-in packs by name, then user pack files, then single user patterns; same names merge."""
+    merged: dict[str, Rule] = {}
+
+    def add(rule: Rule) -> None:
+        old = merged.get(rule.name)
+        if old is None:
+            merged[rule.name] = rule
+        else:  # same rule in another language: keep the first's settings, add the wordings
+            merged[rule.name] = Rule(
+                old.name,
+                old.category,
+                old.action,
+                max(old.max_words, rule.max_words) if old.max_words and rule.max_words else 0,
+                old.patterns + rule.patterns,
+                old.ignore_case,
+            )
+
+    for name in packs:
+        try:
+            text = builtin_pack_text(f"{name}.toml")
+        except FileNotFoundError as exc:
+            raise ConfigError(f"unknown rule pack {name!r}; shipped: {', '.join(builtin_packs())}") from exc
+        for rule in parse_pack(text, f"{name}.toml"):
+            add(rule)
+    for path in pack_files:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read rule pack {path}: {exc.strerror}") from exc
+        for rule in parse_pack(text, str(path)):
+            add(rule)
+    for name, pattern in (extra_patterns or {}).items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"extra pattern {name!r}: {exc}") from exc
+        add(Rule(name=name, category="user", action="drop", max_words=0, patterns=(pattern,)))
+    return list(merged.values())
+
+
+class RuleMatcher:
+    """Finds the rule that fires on a line, honouring each rule's word limit.
+
+    Patterns anchored at the line start (``^...``) are joined into one alternation tried only at
+    position 0 (``re.match``); the others into one searched alternation. Lines meet only the rules
+    whose ``max_words`` allows their length (one pair of alternations per distinct limit).
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = [r for r in rules if r.patterns]
+        self._by_group = {f"r{i}": rule for i, rule in enumerate(self.rules)}
+        self._limits = sorted({r.max_words for r in self.rules if r.max_words})
+        # index k: rules allowed on a line of at most limits[k] words; the last: unlimited rules only
+        tests = [lambda r, t=t: r.max_words == 0 or r.max_words >= t for t in self._limits]
+        tests.append(lambda r: r.max_words == 0)
+        self._anchored = [self._compile(test, anchored=True) for test in tests]
+        self._floating = [self._compile(test, anchored=False) for test in tests]
+
+    def _compile(self, allowed: Callable[[Rule], bool], anchored: bool) -> re.Pattern[str] | None:
+        parts = []
+        for group, rule in self._by_group.items():
+            if not allowed(rule):
+                continue
+            chosen = [p for p in rule.patterns if p.startswith("^") == anchored]
+            if chosen:
+                flag = "i" if rule.ignore_case else "-i"
+                body = "|".join(f"(?:{p[1:] if anchored else p})" for p in chosen)
+                parts.append(f"(?P<{group}>(?{flag}:{body}))")
+        return re.compile("|".join(parts)) if parts else None
+
+    def match(self, line: str, words: int) -> Rule | None:
+        k = bisect.bisect_left(self._limits, words)
+        for regex, anchored in ((self._anchored[k], True), (self._floating[k], False)):
+            if regex is None:
+                continue
+            found = regex.match(line) if anchored else regex.search(line)
+            if found is not None:
+                return self._by_group[found.lastgroup or ""]
+        return None
