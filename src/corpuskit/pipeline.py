@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from typing import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from corpuskit.config import Config
 from corpuskit.document import Document
-from corpuskit.executors import LocalExecutor, make_executor
+from corpuskit.executors import LocalExecutor, executor_for
 from corpuskit.stages.base import CorpusStage, DocLike, DocumentStage
 from corpuskit.stats import StageStats
 
@@ -79,10 +79,10 @@ class Pipeline:
         self.executor = executor or LocalExecutor()
 
     @classmethod
-    def from_config(cls, config: Config | None = None, executor=None) -> "Pipeline":
+    def from_config(cls, config: Config | None = None, executor=None) -> Pipeline:
         config = config or Config()
         stages = [build_stage(name, config) for name in config.run.stages]
-        return cls(stages, config, executor or make_executor(config.run.workers))
+        return cls(stages, config, executor or executor_for(config.run))
 
     def run(self, docs: Iterable[DocLike]) -> Iterator[Document]:
         """Every input document comes out exactly once, kept or with ``doc.rejection`` set, in order."""

@@ -6,11 +6,10 @@ not the corpus (``multiprocessing.Pool.imap`` would read the whole input ahead).
 
 from __future__ import annotations
 
-import os
 from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Iterable, Iterator, Sequence
 
 from corpuskit.document import Document
 from corpuskit.stats import StageStats
@@ -81,7 +80,7 @@ class ProcessExecutor:
     @staticmethod
     def _collect(stages: Sequence, future: Future) -> list[Document]:
         docs, stats = future.result()
-        for stage, delta in zip(stages, stats):
+        for stage, delta in zip(stages, stats, strict=True):
             stage.stats.merge(delta)
         return docs
 
@@ -89,9 +88,3 @@ class ProcessExecutor:
         for pool in self._pools.values():
             pool.shutdown(cancel_futures=True)
         self._pools.clear()
-
-
-def make_executor(workers: int | None) -> LocalExecutor | ProcessExecutor:
-    """``workers`` 0 or None means every core; 1 runs in this process."""
-    count = workers or os.cpu_count() or 1
-    return LocalExecutor() if count <= 1 else ProcessExecutor(count)
