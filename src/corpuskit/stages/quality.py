@@ -129,14 +129,14 @@ class Quality(DocumentStage):
             yield (
                 "bullet_lines",
                 share,
-                lambda v: v > o.max_bullet_line_fraction and hits >= o.min_flagged_lines,
+                lambda v, h=hits: v > o.max_bullet_line_fraction and h >= o.min_flagged_lines,
             )
         if o.max_ellipsis_line_fraction and "ellipsis_lines" not in off:
             share, hits = stats.line_share(ELLIPSES, at_end=True)
             yield (
                 "ellipsis_lines",
                 share,
-                lambda v: v > o.max_ellipsis_line_fraction and hits >= o.min_flagged_lines,
+                lambda v, h=hits: v > o.max_ellipsis_line_fraction and h >= o.min_flagged_lines,
             )
         if o.min_stopwords and "no_stopwords" not in off:
             words = self.stopwords_for(doc.metadata.get("language"), stats)
