@@ -70,6 +70,7 @@ def _row(doc: DocRecord, rule_index: dict[str, int]) -> dict[str, Any]:
             "reason": rej["reason"],
             "stage": rej["stage"],
             "value": rej.get("value"),
+            "detail": None if rej.get("detail") is None else str(rej["detail"])[:500],
             "dup": rej.get("duplicate_of"),
             "sim": rej.get("similarity"),
         },

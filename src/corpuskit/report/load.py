@@ -225,7 +225,7 @@ def _doc(
         spans = spans_by_doc.pop((doc_id, ""), [])
     rejection = None
     if not kept:
-        rejection = {k: rec.get(k) for k in ("stage", "reason", "value", "duplicate_of", "similarity")}
+        rejection = {k: rec.get(k) for k in ("stage", "reason", "value", "detail", "duplicate_of", "similarity")}
         rejection["reason"] = str(rejection.get("reason") or "unknown")
         rejection["stage"] = str(rejection.get("stage") or "")
     doc = DocRecord(doc_id, source, rec.get("text") or "", dict(metadata), spans, rejection, order=order)

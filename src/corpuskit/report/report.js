@@ -111,6 +111,7 @@
       var bar = el("span", "bar " + colour(i));
       bar.style.width = Math.max(1, Math.round(120 * r.chars / Math.max(1, most))) + "px";
       chars.appendChild(bar); chars.appendChild(document.createTextNode(" " + fmt(r.chars)));
+      name.className = chars.className = "nowrap";
       row(rl, [name, chars, r.spans, r.docs, el("pre", null, r.snippet)]);
     });
     if (!rules.length) row(rl, ["no text was removed"]);
@@ -211,6 +212,7 @@
         (r.value !== null && r.value !== undefined ? " (value " + r.value + ")" : "") +
         (r.sim !== null && r.sim !== undefined ? " \u00b7 similarity " + r.sim : ""));
       head.appendChild(b);
+      if (r.detail) head.appendChild(el("span", "badge", r.detail));
       if (r.dup) { var dl = el("span", "badge", "copy of "); dl.appendChild(docLink(r.dup)); head.appendChild(dl); }
     } else head.appendChild(el("span", "badge", "kept"));
     if (d.lang) head.appendChild(el("span", "badge", "language " + d.lang));

@@ -161,7 +161,7 @@ def _status(d: DocRecord) -> str:
         return f"kept, {share}"
     r = d.rejection
     extra = "".join(
-        f", {label} {r[key]}" for key, label in (("value", "value"), ("duplicate_of", "copy of"),
+        f", {label} {r[key]}" for key, label in (("value", "value"), ("detail", "detail"), ("duplicate_of", "copy of"),
                                                  ("similarity", "similarity")) if r.get(key) is not None
     )
     return f"rejected by {r['stage']}: {r['reason']}{extra}; {share}"
