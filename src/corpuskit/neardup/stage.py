@@ -1,84 +1,174 @@
-"""NearDup corpus stage: MinHash + LSH over word shingles; the kept document per cluster is the one
-with the longest clean text, ties broken by the earliest input."""
+"""The ``neardup`` corpus stage: the phases of this package behind the ``CorpusStage`` contract.
+
+- ``prepare(doc)`` (worker processes): signature and exact key of the cleaned text, stored on
+  ``doc.metadata["_minhash"]`` (``num_perm`` little-endian uint32 as bytes) and
+  ``doc.metadata["_textkey"]`` (int); ``observe`` pops both, so they never reach the output.
+- ``observe(doc)`` (main process, input order): appends signature, key, text length and id to compact
+  buffers (about 550 bytes per document at 128 permutations; no text is kept).
+- ``finalize()``: ``phases.find_duplicates`` (exact groups, bands, verification, clusters), then the
+  kept documents are appended to the on-disk index when ``index_dir`` is set.
+- ``apply(doc)``: sets ``doc.metadata["dup_cluster"]`` (the id of the cluster's kept document, on the
+  kept document too, or None when unique) and rejects the others as ``exact_duplicate`` or
+  ``near_duplicate`` with ``duplicate_of`` (the kept id) and ``similarity`` (estimated Jaccard to it).
+"""
 
 from __future__ import annotations
 
-import re
+import json
+from array import array
 from dataclasses import dataclass
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
 
 from corpuskit.document import Document
+from corpuskit.neardup.index import NearDupIndex
+from corpuskit.neardup.lsh import BandLayout, band_hashes, choose_layout
+from corpuskit.neardup.minhash import Hasher
+from corpuskit.neardup.phases import Decisions, Settings, find_duplicates
 from corpuskit.stages.base import CorpusStage
 
-_WORD = re.compile(r"\w+")
+SIGNATURE_KEY = "_minhash"
+TEXT_KEY = "_textkey"
 
 
 @dataclass(frozen=True)
 class NearDupOptions:
     enabled: bool = True
-    threshold: float = 0.8
-    ngram: int = 5
+    threshold: float = 0.8  # estimated Jaccard of word shingles at or above which two docs merge
+    ngram: int = 5  # words per shingle
     num_perm: int = 128
     seed: int = 1
+    hashing: str = "affine32"  # "affine32" (datasketch 2.x default), "legacy" (datasketch < 2), "fast"
+    candidate_threshold: float = 0.0  # banding recall >= 0.99 here; 0 means threshold - 0.1
+    bands: int = 0  # explicit band layout; 0 means chosen from candidate_threshold
+    rows: int = 0
+    bucket_window: int = 32  # each doc is compared with this many neighbours in a band bucket
+    linkage: str = "keeper"  # "keeper": components split around kept docs; "closure": whole components
+    keeper_margin: float = 0.1  # "keeper": a rejected doc is within threshold - margin of its kept doc
+    index_dir: str | None = None  # incremental index: read before, appended after the run
 
+    def layout(self) -> BandLayout:
+        candidate = self.candidate_threshold or max(0.05, self.threshold - 0.1)
+        return choose_layout(self.num_perm, candidate, self.bands, self.rows)
 
-def shingles(text: str, n: int) -> set[bytes]:
-    words = _WORD.findall(text.casefold())
-    if len(words) < n:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)}
+    def settings(self) -> Settings:
+        return Settings(self.threshold, self.layout(), self.bucket_window, self.linkage, self.keeper_margin)
+
+    def index_params(self) -> dict[str, object]:
+        """What must match for signatures of two runs to be comparable."""
+        layout = self.layout()
+        return {
+            "hashing": self.hashing,
+            "num_perm": self.num_perm,
+            "seed": self.seed,
+            "ngram": self.ngram,
+            "bands": layout.bands,
+            "rows": layout.rows,
+        }
 
 
 class NearDup(CorpusStage):
+    """Exact and near-duplicate removal over the whole corpus (see the module docstring)."""
+
     name = "neardup"
 
     def __init__(self, options: NearDupOptions = NearDupOptions()) -> None:
         super().__init__()
+        if not 0.0 < options.threshold <= 1.0:
+            raise ValueError(f"neardup.threshold must be in (0, 1], not {options.threshold}")
+        if options.ngram < 1:
+            raise ValueError("neardup.ngram must be at least 1")
         self.options = options
-        self._order: list[tuple[str, int]] = []
-        self._sigs: dict[str, MinHash] = {}
-        self._keeper: dict[str, str] = {}
-        self._cluster: dict[str, str] = {}
+        self.hasher = Hasher(options.hashing, options.num_perm, options.seed)
+        self.layout = options.layout()
+        self._sigs = bytearray()
+        self._keys = array("Q")
+        self._lengths = array("q")
+        self._id_blob = bytearray()
+        self._id_ends = array("q")
+        self._decisions: dict[str, tuple[str, str | None, float]] = {}
+        self.counts: dict[str, object] = {}
+
+    # -- per document ---------------------------------------------------------------------------
+    def prepare(self, doc: Document) -> None:
+        if not self.options.enabled:
+            return
+        signature, key = self.hasher.sign(doc.text, self.options.ngram)
+        doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
+        doc.metadata[TEXT_KEY] = key
 
     def observe(self, doc: Document) -> None:
         if not self.options.enabled:
             return
-        mh = MinHash(num_perm=self.options.num_perm, seed=self.options.seed)
-        mh.update_batch(list(shingles(doc.text, self.options.ngram)))
-        self._sigs[doc.id] = mh
-        self._order.append((doc.id, len(doc.text)))
+        signature = doc.metadata.pop(SIGNATURE_KEY, None)
+        key = doc.metadata.pop(TEXT_KEY, None)
+        if signature is None or key is None:  # prepare() was not run for this document
+            sig_array, key = self.hasher.sign(doc.text, self.options.ngram)
+            signature = sig_array.astype("<u4").tobytes()
+        if len(signature) != 4 * self.options.num_perm:
+            raise ValueError(
+                f"document {doc.id}: signature has {len(signature)} bytes, not {4 * self.options.num_perm}"
+            )
+        self._sigs += signature
+        self._keys.append(int(key))
+        self._lengths.append(len(doc.text))
+        self._id_blob += doc.id.encode("utf-8", "surrogatepass")
+        self._id_ends.append(len(self._id_blob))
 
+    # -- corpus ---------------------------------------------------------------------------------
     def finalize(self) -> None:
-        lsh = MinHashLSH(threshold=self.options.threshold, num_perm=self.options.num_perm)
-        parent = {doc_id: doc_id for doc_id, _ in self._order}
+        if not self.options.enabled:
+            return
+        n = len(self._keys)
+        signatures = np.frombuffer(bytes(self._sigs), dtype="<u4").reshape(n, self.options.num_perm)
+        keys = np.frombuffer(self._keys, dtype=np.uint64) if n else np.zeros(0, np.uint64)
+        lengths = np.frombuffer(self._lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
+        self._sigs = bytearray()
+        index = (
+            NearDupIndex(self.options.index_dir, self.options.index_params())
+            if self.options.index_dir
+            else None
+        )
+        settings = self.options.settings()
+        decisions = find_duplicates(signatures, keys, lengths, settings, index)
+        self._record(decisions, index)
+        self.counts = decisions.counts
+        if index is not None:
+            kept = np.flatnonzero((decisions.keeper < 0) | (decisions.keeper == np.arange(n) + index.count))
+            index.append(
+                signatures[kept],
+                band_hashes(signatures[kept], self.layout),
+                keys[kept],
+                lengths[kept],
+                [self._id(i) for i in kept.tolist()],
+            )
+            self.counts["indexed_after"] = index.count + len(kept)
 
-        def find(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+    def _id(self, row: int) -> str:
+        start = self._id_ends[row - 1] if row else 0
+        return self._id_blob[start : self._id_ends[row]].decode("utf-8", "surrogatepass")
 
-        for doc_id, _ in self._order:
-            for other in lsh.query(self._sigs[doc_id]):
-                if self._sigs[doc_id].jaccard(self._sigs[other]) >= self.options.threshold:
-                    parent[find(doc_id)] = find(other)
-            lsh.insert(doc_id, self._sigs[doc_id])
-        rank = {doc_id: (-length, i) for i, (doc_id, length) in enumerate(self._order)}
-        members: dict[str, list[str]] = {}
-        for doc_id, _ in self._order:
-            members.setdefault(find(doc_id), []).append(doc_id)
-        for group in members.values():
-            if len(group) > 1:
-                keeper = min(group, key=rank.__getitem__)
-                for doc_id in group:
-                    self._cluster[doc_id] = keeper
-                    self._keeper[doc_id] = keeper
+    def _record(self, decisions: Decisions, index: NearDupIndex | None) -> None:
+        """Turn row-number decisions into per-id ones (only clustered documents take memory)."""
+        offset = index.count if index else 0
+        clustered = np.flatnonzero(decisions.keeper >= 0)
+        old_rows = decisions.keeper[clustered]
+        old_ids = index.ids(old_rows[old_rows < offset].tolist()) if index else {}
+        for row in clustered.tolist():
+            keeper_row = int(decisions.keeper[row])
+            keeper_id = old_ids[keeper_row] if keeper_row < offset else self._id(keeper_row - offset)
+            if keeper_row == row + offset:
+                self._decisions[self._id(row)] = (keeper_id, None, 1.0)
+                continue
+            reason = "exact_duplicate" if decisions.exact[row] else "near_duplicate"
+            self._decisions[self._id(row)] = (keeper_id, reason, round(float(decisions.similarity[row]), 4))
 
     def apply(self, doc: Document) -> None:
-        cluster = self._cluster.get(doc.id)
-        doc.metadata["dup_cluster"] = cluster
-        keeper = self._keeper.get(doc.id)
-        if keeper and keeper != doc.id:
-            sim = self._sigs[doc.id].jaccard(self._sigs[keeper])
-            doc.reject(self.name, "near_duplicate", duplicate_of=keeper, similarity=round(sim, 4))
+        decision = self._decisions.get(doc.id)
+        doc.metadata["dup_cluster"] = decision[0] if decision else None
+        if decision and decision[1]:
+            doc.reject(self.name, decision[1], duplicate_of=decision[0], similarity=decision[2])
+
+    def summary(self) -> str:
+        """One JSON line of the run's counts (candidates, verified pairs, clusters, duplicates)."""
+        return json.dumps(self.counts, sort_keys=True)

@@ -1,0 +1,409 @@
+"""Near-duplicate benchmark: quality against planted truth, signature and stage speed, memory.
+
+    python benchmarks/bench_neardup.py [--n 10000] [--rounds 3] [--datatrove-python PATH]
+
+Writes ``benchmarks/results/neardup.json``. Every speed figure is a ratio measured in this run on
+this machine, single process: signatures/s of corpuskit's numpy path vs datasketch's per-token
+``update()`` loop and vs the floor of any datasketch-compatible path (shingling + one sha1 per
+shingle, nothing else); the whole stage (shingle, sign, candidates, verify, cluster, filter) vs
+datatrove's four MinHash stages on the same cleaned texts (run by ``bench_datatrove.py`` in its own
+virtualenv when ``--datatrove-python`` is given; datatrove pins an old trafilatura).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import importlib.util
+import itertools
+import json
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import datasketch
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from scipy import sparse
+
+from corpuskit.document import Document
+from corpuskit.neardup import Hasher, NearDup, NearDupIndex, NearDupOptions, find_duplicates
+from corpuskit.neardup.shingles import fold, jaccard, shingle_bounds, shingle_bytes, shingle_set
+
+RESULTS = Path(__file__).resolve().parent / "results" / "neardup.json"
+THRESHOLDS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+
+
+# -- corpora ----------------------------------------------------------------------------------
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench" / "tools"
+DATA = Path(__file__).resolve().parent / "data"
+CLEAN_STAGES = ("normalize", "boilerplate", "repetition", "site_repetition")
+
+
+def generate(n: int, seed: int = 0) -> tuple[Path, Path]:
+    """``make_corpus.py --n N`` into benchmarks/data (skipped when already there)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    corpus, truth = DATA / f"corpus-{n}-{seed}.jsonl", DATA / f"truth-{n}-{seed}.jsonl"
+    if not (corpus.is_file() and truth.is_file()):
+        cmd = [sys.executable, str(SHARED / "make_corpus.py"), "--n", str(n), "--seed", str(seed)]
+        subprocess.run(cmd + ["--out", str(corpus), "--truth", str(truth)], check=True, capture_output=True)
+    return corpus, truth
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def cleaned(corpus: Path, workers: int = 1) -> tuple[list[str], list[str], list[str]]:
+    """(ids, cleaned texts, stages used), cached in ``<corpus>.clean.jsonl``."""
+    cache = corpus.with_suffix(".clean.jsonl")
+    if cache.is_file():
+        rows = read_jsonl(cache)
+        return [r["id"] for r in rows], [r["text"] for r in rows], rows[0]["stages"] if rows else []
+    from corpuskit.config import Config, RunOptions
+    from corpuskit.pipeline import Pipeline, build_stage
+
+    config = Config(run=RunOptions(workers=workers))
+    stages = []
+    for name in CLEAN_STAGES:
+        try:
+            stages.append(build_stage(name, config))
+        except ValueError:
+            continue  # that stage does not exist in this version
+    pipeline = Pipeline(stages, config)
+    try:
+        docs = list(pipeline.run(read_jsonl(corpus)))
+    finally:
+        pipeline.close()
+    names = [s.name for s in stages]
+    with open(cache, "w", encoding="utf-8") as fh:
+        for doc in docs:
+            fh.write(json.dumps({"id": doc.id, "text": doc.text, "stages": names}, ensure_ascii=False) + "\n")
+    return [d.id for d in docs], [d.text for d in docs], names
+
+
+def oracle(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """(ids, article bodies) of the generated corpus, from the generator itself."""
+    spec = importlib.util.spec_from_file_location("make_corpus", SHARED / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    langs = module.load_languages()
+    sites = module.make_sites(langs, seed)
+    families, members = module.plan_corpus(n, sites, seed)
+    generator = module.Generator(seed, langs, sites, families)
+    ids, bodies = [], []
+    for member in members:
+        record, body, _ = generator.document(member)
+        ids.append(record["id"])
+        bodies.append(body)
+    return ids, bodies
+
+
+# -- quality ----------------------------------------------------------------------------------
+def sign_all(texts: list[str], options: NearDupOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    hasher = Hasher(options.hashing, options.num_perm, options.seed)
+    sigs, keys = hasher.sign_many(texts, options.ngram)
+    return sigs, keys, np.array([len(t) for t in texts], dtype=np.int64)
+
+
+def clusters_at(signed: tuple, options: NearDupOptions) -> np.ndarray:
+    """Cluster label per document (its kept row) or -1 when unique."""
+    return find_duplicates(*signed, options.settings()).keeper
+
+
+def merged_pairs(keeper: np.ndarray) -> set[tuple[int, int]]:
+    groups: dict[int, list[int]] = {}
+    for row in np.flatnonzero(keeper >= 0).tolist():
+        groups.setdefault(int(keeper[row]), []).append(row)
+    return {(a, b) for g in groups.values() for a, b in itertools.combinations(sorted(g), 2)}
+
+
+def curve(
+    texts: list[str], ids: list[str], truth: list[dict], base: NearDupOptions, thresholds: list[float]
+) -> list[dict]:
+    """Per threshold: recall of planted pairs (body J >= t and >= t + 0.05), bad-merge share, precision."""
+    row = {doc_id: i for i, doc_id in enumerate(ids)}
+    planted = [
+        (row[p["a"]], row[p["b"]], p["jaccard_5gram_body"])
+        for p in truth
+        if p["kind"] != "hard_negative" and p["a"] in row and p["b"] in row
+    ]
+    planted_set = {(min(a, b), max(a, b)) for a, b, _ in planted}
+    signed = sign_all(texts, base)
+    shingles: dict[int, set[bytes]] = {}
+    out = []
+    for t in thresholds:
+        options = NearDupOptions(**{**base.__dict__, "threshold": t})
+        keeper = clusters_at(signed, options)
+        merged = merged_pairs(keeper)
+        decided = {(min(i, k), max(i, k)) for i, k in enumerate(keeper.tolist()) if k >= 0 and k != i}
+        for i in {i for pair in merged for i in pair} - shingles.keys():
+            shingles[i] = shingle_set(texts[i], options.ngram)
+        exact = {pair: jaccard(shingles[pair[0]], shingles[pair[1]]) for pair in merged}
+        result = {"threshold": t, "merged_pairs": len(merged)}
+        for name, floor in (("recall_body_ge_t", t), ("recall_body_ge_t+0.05", t + 0.05)):
+            wanted = [(min(a, b), max(a, b)) for a, b, j in planted if j >= floor]
+            result[name] = round(sum(p in merged for p in wanted) / len(wanted), 4) if wanted else None
+            result[name.replace("recall", "pairs")] = len(wanted)
+        bad = sum(j < t - 0.15 for j in exact.values())
+        result["merged_exact_j_lt_t-0.15"] = bad
+        result["bad_merge_share"] = round(bad / len(merged), 5) if merged else 0.0
+        bad_decided = sum(exact[p] < t - 0.15 for p in decided)
+        result["decided_pairs"] = len(decided)
+        result["decided_exact_j_lt_t-0.15"] = bad_decided
+        result["decided_exact_j_lt_t"] = sum(exact[p] < t for p in decided)
+        result["precision_vs_planted"] = round(len(merged & planted_set) / len(merged), 4) if merged else None
+        out.append(result)
+    return out
+
+
+def brute_force(texts: list[str], base: NearDupOptions, thresholds: list[float]) -> list[dict]:
+    """Exact Jaccard of every pair (sparse shingle matrix product) against the stage's merges."""
+    vocab: dict[bytes, int] = {}
+    indptr, indices = [0], []
+    sizes = []
+    for text in texts:
+        cols = [vocab.setdefault(s, len(vocab)) for s in shingle_set(text, base.ngram)]
+        indices += cols
+        indptr.append(len(indices))
+        sizes.append(len(cols))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(texts), len(vocab))
+    )
+    inter = (matrix @ matrix.T).tocoo()
+    keep = inter.row < inter.col
+    a, b, both = inter.row[keep], inter.col[keep], inter.data[keep]
+    size = np.array(sizes, dtype=np.float64)
+    union = size[a] + size[b] - both
+    exact = np.where(union > 0, both / np.maximum(union, 1), 1.0)
+    signed = sign_all(texts, base)
+    out = []
+    for t in thresholds:
+        options = NearDupOptions(**{**base.__dict__, "threshold": t})
+        merged = merged_pairs(clusters_at(signed, options))
+        true = {(int(x), int(y)) for x, y, j in zip(a, b, exact, strict=True) if j >= t}
+        true_hi = {(int(x), int(y)) for x, y, j in zip(a, b, exact, strict=True) if j >= t + 0.05}
+        lookup = {(int(x), int(y)): float(j) for x, y, j in zip(a, b, exact, strict=True)}
+        bad = sum(lookup.get(p, 0.0) < t - 0.15 for p in merged)
+        out.append(
+            {
+                "threshold": t,
+                "pairs_exact_ge_t": len(true),
+                "recall_exact_ge_t": round(len(true & merged) / len(true), 4) if true else None,
+                "recall_exact_ge_t+0.05": round(len(true_hi & merged) / len(true_hi), 4) if true_hi else None,
+                "merged_pairs": len(merged),
+                "precision_exact_ge_t": round(len(true & merged) / len(merged), 4) if merged else None,
+                "bad_merge_share": round(bad / len(merged), 5) if merged else 0.0,
+            }
+        )
+    return out
+
+
+# -- speed and memory ---------------------------------------------------------------------------
+
+
+def rate(fn, texts: list[str], rounds: int) -> float:
+    """Best docs/s over ``rounds`` passes of ``fn`` over ``texts``."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            fn(text)
+        best = min(best, time.perf_counter() - started)
+    return len(texts) / best
+
+
+def floor(text: str) -> None:
+    """Shingling plus one sha1 per shingle: what any datasketch-compatible path must at least do."""
+    folded = fold(text)
+    starts, ends = shingle_bounds(folded, 5)
+    sha1 = hashlib.sha1
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        sha1(folded[s:e]).digest()
+
+
+def datasketch_loop(text: str) -> None:
+    minhash = MinHash(num_perm=128, seed=1)
+    for shingle in shingle_bytes(text, 5):
+        minhash.update(shingle)
+
+
+def datasketch_batch(text: str) -> None:
+    MinHash(num_perm=128, seed=1).update_batch(shingle_bytes(text, 5))
+
+
+def signature_speed(texts: list[str], rounds: int, slow_docs: int) -> dict:
+    hashers = {mode: Hasher(mode) for mode in ("affine32", "legacy", "fast")}
+    out = {"docs": len(texts), "docs_for_datasketch_loop": slow_docs}
+    out["floor_shingle_sha1"] = rate(floor, texts, rounds)
+    for mode, hasher in hashers.items():
+        out[f"corpuskit_{mode}"] = rate(lambda t, h=hasher: h.sign(t, 5), texts, rounds)
+    out["datasketch_update_batch"] = rate(datasketch_batch, texts, rounds)
+    out["datasketch_update_loop"] = rate(datasketch_loop, texts[:slow_docs], rounds)
+    base = out["corpuskit_affine32"]
+    out["ratio_affine32_vs_floor"] = base / out["floor_shingle_sha1"]
+    out["ratio_affine32_vs_datasketch_loop"] = base / out["datasketch_update_loop"]
+    out["ratio_affine32_vs_datasketch_batch"] = base / out["datasketch_update_batch"]
+    out["ratio_fast_vs_floor"] = out["corpuskit_fast"] / out["floor_shingle_sha1"]
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def stage_speed(ids: list[str], texts: list[str], options: NearDupOptions, rounds: int) -> dict:
+    """Whole stage, in process: prepare + observe + finalize + apply, best of ``rounds``."""
+    best: dict = {}
+    for _ in range(rounds):
+        docs = [Document(text=t, id=i) for i, t in zip(ids, texts, strict=True)]
+        stage = NearDup(options)
+        times = {}
+        started = time.perf_counter()
+        for doc in docs:
+            stage.prepare(doc)
+        times["prepare_s"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        for doc in docs:
+            stage.observe(doc)
+        times["observe_s"] = time.perf_counter() - mark
+        buffered = len(stage._sigs) + 8 * len(stage._keys) * 2 + len(stage._id_blob) + 8 * len(stage._id_ends)
+        mark = time.perf_counter()
+        tracemalloc.start()
+        stage.finalize()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        times["finalize_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for doc in docs:
+            stage.apply(doc)
+        times["apply_s"] = time.perf_counter() - mark
+        times["total_s"] = time.perf_counter() - started
+        if not best or times["total_s"] < best["total_s"]:
+            best = dict(
+                times,
+                counts=stage.counts,
+                observe_buffer_bytes_per_doc=buffered / len(docs),
+                finalize_peak_bytes_per_doc=peak / len(docs),
+            )
+    best["docs_per_s"] = len(texts) / best["total_s"]
+    return best
+
+
+def memory(ids: list[str], texts: list[str], options: NearDupOptions) -> dict:
+    """Index bytes per document on disk, and datasketch's MinHashLSH in memory for comparison."""
+    hasher = Hasher(options.hashing, options.num_perm, options.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        stage = NearDup(NearDupOptions(**{**options.__dict__, "index_dir": tmp}))
+        list(stage([Document(text=t, id=i) for i, t in zip(ids, texts, strict=True)]))
+        disk = NearDupIndex(tmp, stage.options.index_params()).nbytes_per_doc()
+    sketches = [hasher.to_datasketch(hasher.sign(t, options.ngram)[0]) for t in texts]
+    gc.collect()
+    tracemalloc.start()
+    lsh = MinHashLSH(threshold=options.threshold, num_perm=options.num_perm)
+    for doc_id, sketch in zip(ids, sketches, strict=True):
+        lsh.insert(doc_id, sketch)
+    used, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del lsh
+    return {
+        "corpuskit_index_disk_bytes_per_doc": round(disk, 1),
+        "datasketch_minhashlsh_bytes_per_doc": round(used / len(texts), 1),
+    }
+
+
+def planted_on_text(
+    texts: list[str], ids: list[str], truth: list[dict], floor_j: float
+) -> list[tuple[str, str]]:
+    """Planted duplicate pairs whose exact Jaccard on the texts the stage sees is >= ``floor_j``."""
+    row = {d: i for i, d in enumerate(ids)}
+    out = []
+    for p in truth:
+        if p["kind"] != "hard_negative" and p["a"] in row and p["b"] in row:
+            a, b = texts[row[p["a"]]], texts[row[p["b"]]]
+            if jaccard(shingle_set(a), shingle_set(b)) >= floor_j:
+                out.append((p["a"], p["b"]))
+    return out
+
+
+def run_datatrove(python: str, clean_jsonl: Path, pairs: list[tuple[str, str]]) -> dict:
+    script = Path(__file__).resolve().parent / "bench_datatrove.py"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(pairs, fh)
+    done = subprocess.run(
+        [python, str(script), "--input", str(clean_jsonl), "--pairs", fh.name],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=10000)
+    parser.add_argument("--sample", type=int, default=2000, help="documents for brute force and speed")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--datatrove-python", default="", help="python of a venv with datatrove installed")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    options = NearDupOptions()
+    corpus, truth_path = generate(args.n)
+    truth = read_jsonl(truth_path)
+    ids, texts, stages = cleaned(corpus)
+    oracle_ids, bodies = oracle(args.n)
+    sample_corpus, _ = generate(args.sample)
+    sample_ids, sample_bodies = oracle(args.sample)
+    result: dict = {
+        "machine": {
+            "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine(),
+            "numpy": np.__version__,
+            "datasketch": datasketch.__version__,
+        },
+        "corpus": {
+            "n": args.n,
+            "cleaning_stages": stages,
+            "command": f"make_corpus.py --n {args.n} --seed 0",
+        },
+        "options": options.__dict__ | {"bands": options.layout().bands, "rows": options.layout().rows},
+    }
+    result["quality_cleaned"] = curve(texts, ids, truth, options, THRESHOLDS)
+    result["quality_oracle_bodies"] = curve(bodies, oracle_ids, truth, options, THRESHOLDS)
+    result["quality_oracle_bodies_fast"] = curve(
+        bodies, oracle_ids, truth, NearDupOptions(hashing="fast"), THRESHOLDS
+    )
+    result["quality_oracle_bodies_closure"] = curve(
+        bodies, oracle_ids, truth, NearDupOptions(linkage="closure"), THRESHOLDS
+    )
+    result["brute_force_cleaned_sample"] = brute_force(texts[: args.sample], options, THRESHOLDS)
+    result["brute_force_oracle_corpus_n_sample"] = brute_force(sample_bodies, options, THRESHOLDS)
+    result["signatures"] = signature_speed(texts[: args.sample], args.rounds, min(500, args.sample))
+    result["stage"] = stage_speed(ids, texts, options, args.rounds)
+    result["stage_fast"] = stage_speed(ids, texts, NearDupOptions(hashing="fast"), args.rounds)
+    result["memory"] = memory(ids, texts, options)
+    if args.datatrove_python:
+        pairs = planted_on_text(texts, ids, truth, options.threshold)
+        clean_jsonl = corpus.with_suffix(".clean.jsonl")
+        dt = run_datatrove(args.datatrove_python, clean_jsonl, pairs)
+        ours = NearDup(options)
+        kept = {
+            d.id: d.metadata.get("dup_cluster")
+            for d in ours([Document(text=t, id=i) for i, t in zip(ids, texts, strict=True)])
+        }
+        found = sum(kept[a] is not None and kept[a] == kept[b] for a, b in pairs)
+        result["datatrove"] = dt | {
+            "pairs_exact_j_ge_threshold_on_cleaned": len(pairs),
+            "corpuskit_found": found,
+            "ratio_stage_docs_per_s_vs_datatrove": round(result["stage"]["docs_per_s"] / dt["docs_per_s"], 2),
+        }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1, default=float) + "\n", encoding="utf-8")
+    print(json.dumps({k: result[k] for k in ("signatures", "memory")}, indent=1))
+    print("stage docs/s", round(result["stage"]["docs_per_s"], 1), "datatrove", result.get("datatrove"))
+
+
+if __name__ == "__main__":
+    main()

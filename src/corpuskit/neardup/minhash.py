@@ -1,0 +1,156 @@
+"""MinHash signatures over shingle spans, vectorised with numpy (phase 1: signatures, per document).
+
+Modes (``NearDupOptions.hashing``):
+
+- ``"affine32"`` -- datasketch 2.x's default scheme: sha1 of each shingle (first 4 bytes,
+  little-endian), the MurmurHash3 32-bit finalizer, then ``a * h + b mod 2**32`` per permutation.
+  Bit for bit equal to ``datasketch.MinHash(num_perm, seed).update_batch(shingles)``.
+- ``"legacy"`` -- datasketch's pre-2.0 scheme, ``((a * h + b) mod (2**61 - 1)) & 0xffffffff``, equal
+  to ``MinHash(num_perm, seed, scheme="legacy")``, for users with old sketches.
+- ``"fast"`` -- NOT datasketch-compatible: a 64-bit polynomial hash of each shingle's bytes computed
+  for all shingles at once with prefix sums (no per-shingle Python call), the MurmurHash3 64-bit
+  finalizer, ``a * h + b mod 2**64`` with 64-bit permutations, and the top 32 bits kept.
+
+Every mode stores a signature as ``num_perm`` uint32 values (legacy values fit: they are < 2**32),
+so the index costs 4 bytes per permutation. The permutation parameters come from datasketch itself
+for the compatible modes, so they can never drift from the installed version.
+
+Dask-facing API: ``Hasher(mode, num_perm, seed)`` is a small picklable object; ``Hasher.sign(text,
+ngram)`` returns ``(signature, text_key)`` for one document and ``Hasher.sign_many`` a
+``(N, num_perm)`` uint32 matrix plus a uint64 key vector for a partition of texts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+
+from corpuskit.neardup.shingles import fold, shingle_bounds, text_key
+
+MODES = ("affine32", "legacy", "fast")
+EMPTY = np.uint32(0xFFFFFFFF)  # the value of every slot of an empty document's signature
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX32 = np.uint64((1 << 32) - 1)
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_FMIX64 = (
+    np.uint64(33),
+    np.uint64(0xFF51AFD7ED558CCD),
+    np.uint64(33),
+    np.uint64(0xC4CEB9FE1A85EC53),
+    np.uint64(33),
+)
+_POLY = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so it has an inverse mod 2**64
+_POLY_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_LEN_SALT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def fmix(values: np.ndarray, width: int) -> np.ndarray:
+    """MurmurHash3 finalizer over a uint32/uint64 array (wrapping arithmetic is intended)."""
+    s1, m1, s2, m2, s3 = _FMIX32 if width == 32 else _FMIX64
+    values = values ^ (values >> s1)
+    values = values * m1
+    values = values ^ (values >> s2)
+    values = values * m2
+    return values ^ (values >> s3)
+
+
+def sha1_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """datasketch's ``sha1_hash32`` of every shingle span, as a uint32 array."""
+    sha1 = hashlib.sha1
+    digests = b"".join(
+        [sha1(folded[s:e]).digest() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    )
+    return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
+
+
+def poly_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """64-bit polynomial hash of every shingle span at once, via prefix sums mod 2**64."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    chars = np.frombuffer(folded, dtype=np.uint8).astype(np.uint64)
+    powers = np.empty(len(chars) + 1, dtype=np.uint64)
+    powers[0] = 1
+    powers[1:] = _POLY
+    np.cumprod(powers, out=powers)
+    inverse = np.empty(len(chars) + 1, dtype=np.uint64)
+    inverse[0] = 1
+    inverse[1:] = _POLY_INV
+    np.cumprod(inverse, out=inverse)
+    prefix = np.zeros(len(chars) + 1, dtype=np.uint64)
+    np.cumsum(chars * powers[:-1], out=prefix[1:])
+    spans = (prefix[ends] - prefix[starts]) * inverse[starts]
+    lengths = (ends - starts).astype(np.uint64)
+    return fmix(spans ^ (lengths * _LEN_SALT), 64)
+
+
+class Hasher:
+    """The permutations of one (mode, num_perm, seed) and the functions that sign with them."""
+
+    def __init__(self, mode: str = "affine32", num_perm: int = 128, seed: int = 1) -> None:
+        if mode not in MODES:
+            raise ValueError(f"hashing must be one of {', '.join(MODES)}, not {mode!r}")
+        if num_perm < 2:
+            raise ValueError("num_perm must be at least 2")
+        self.mode, self.num_perm, self.seed = mode, num_perm, seed
+        if mode == "fast":
+            gen = np.random.RandomState(seed)
+            a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+            b = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2)
+            b |= gen.randint(0, 2, num_perm, dtype=np.uint64)
+            self.a, self.b = a, b
+        else:
+            perms = MinHash(num_perm=num_perm, seed=seed, scheme=mode).permutations
+            dtype = np.uint64 if mode == "legacy" else np.uint32
+            self.a = np.asarray(perms[0], dtype=dtype)
+            self.b = np.asarray(perms[1], dtype=dtype)
+
+    def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
+        """MinHash of already-hashed shingles (uint32 for compatible modes, uint64 for fast)."""
+        if len(hashes) == 0:
+            return np.full(self.num_perm, EMPTY, dtype=np.uint32)
+        if self.mode == "affine32":
+            mixed = fmix(hashes.astype(np.uint32), 32)[:, None]
+            return (mixed * self.a + self.b).min(axis=0)
+        if self.mode == "legacy":
+            column = hashes.astype(np.uint64)[:, None]
+            values = np.bitwise_and((column * self.a + self.b) % _MERSENNE, _MAX32)
+            return values.min(axis=0).astype(np.uint32)
+        return ((hashes[:, None] * self.a + self.b).min(axis=0) >> np.uint64(32)).astype(np.uint32)
+
+    def sign_folded(self, folded: bytes, ngram: int) -> np.ndarray:
+        """Signature of an already folded text (see ``shingles.fold``)."""
+        starts, ends = shingle_bounds(folded, ngram)
+        if self.mode == "fast":
+            return self.signature_from_hashes(poly_hashes(folded, starts, ends))
+        return self.signature_from_hashes(sha1_hashes(folded, starts, ends))
+
+    def sign(self, text: str, ngram: int = 5) -> tuple[np.ndarray, int]:
+        """Signature (uint32 array) and exact-duplicate key of one cleaned text."""
+        folded = fold(text)
+        return self.sign_folded(folded, ngram), text_key(folded)
+
+    def sign_many(self, texts: Iterable[str], ngram: int = 5) -> tuple[np.ndarray, np.ndarray]:
+        """Signatures ``(N, num_perm)`` uint32 and keys ``(N,)`` uint64 for a partition of texts."""
+        sigs, keys = [], []
+        for text in texts:
+            sig, key = self.sign(text, ngram)
+            sigs.append(sig)
+            keys.append(key)
+        matrix = np.vstack(sigs) if sigs else np.zeros((0, self.num_perm), dtype=np.uint32)
+        return matrix, np.array(keys, dtype=np.uint64)
+
+    def to_datasketch(self, signature: np.ndarray) -> LeanMinHash:
+        """A datasketch ``LeanMinHash`` holding ``signature`` (compatible modes only)."""
+        if self.mode == "fast":
+            raise ValueError("'fast' signatures are not datasketch-compatible")
+        dtype = np.uint64 if self.mode == "legacy" else np.uint32
+        minhash = MinHash(
+            seed=self.seed,
+            hashvalues=signature.astype(dtype),
+            permutations=(self.a, self.b),
+            scheme=self.mode,
+        )
+        return LeanMinHash(minhash)
