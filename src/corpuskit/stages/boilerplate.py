@@ -23,7 +23,7 @@ from corpuskit.stages.base import DocumentStage
 from corpuskit.stages.linefeatures import LineFeatures, guess_language, line_features, load_stopwords
 from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
 
-DEFAULT_PACKS = ("common", "en", "de", "fr", "es")
+DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "common")  # earlier packs win ties
 DEFAULT_STOPWORDS = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv")
 
 # Names of the structural rules (decided by position and statistics, not by wording).
@@ -52,7 +52,9 @@ class BoilerplateOptions:
     headline_window: int = 3  # short lines kept just above the article (headline, dek)
     min_article_words: int = 60  # a cluster this large before an end marker may be the article
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
+    join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...
+    branding_lines: int = 6  # section branding is looked for among the first lines only
     nav_run: int = 3  # this many navigation-like lines in a row separate furniture from the article
 
 
@@ -146,18 +148,17 @@ class Classifier:
             body += sum(feats[i].words for i in cluster)
         best = max(range(len(clusters)), key=lambda k: weight[k])
         first, last = best, best
-        while first > 0 and self._joins(clusters[first - 1], clusters[first], rows, position, hits, feats):
+        merged = weight[best]
+        while first > 0 and self._joins(
+            clusters[first - 1], clusters[first], rows, position, hits, feats, weight[first - 1] / merged
+        ):
             first -= 1
+            merged += weight[first]
         while last + 1 < len(clusters) and self._joins(
-            clusters[last],
-            clusters[last + 1],
-            rows,
-            position,
-            hits,
-            feats,
-            weight[last + 1] / max(1.0, weight[last]),
+            clusters[last], clusters[last + 1], rows, position, hits, feats, weight[last + 1] / merged
         ):
             last += 1
+            merged += weight[last]
         return clusters[first][0], clusters[last][-1]
 
     def _joins(
@@ -168,7 +169,7 @@ class Classifier:
         position: dict[int, int],
         hits: dict[int, Rule],
         feats: dict[int, LineFeatures],
-        ratio: float = 1.0,
+        ratio: float,
     ) -> bool:
         """Whether two body clusters are parts of one article (see ``_article``)."""
         between = rows[position[left[-1]] + 1 : position[right[0]]]
@@ -177,6 +178,8 @@ class Classifier:
             return False
         if "end" in actions:  # an inline "Related" module: the body must resume soon and strongly
             return len(between) <= self.options.max_module and ratio >= 0.5
+        if ratio < self.options.join_ratio:  # a small cluster far away: a teaser, a footer blurb
+            return False
         return self._nav_run(between, hits, feats) < self.options.nav_run
 
     def _nav_run(self, lines: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]) -> int:
@@ -197,10 +200,11 @@ class Classifier:
 
     def _section_branding(self, lines: Sequence[str], rows: list[int], out: list[str | None]) -> None:
         """A short name followed by a blurb that starts with that name ("The Cable goes inside ...")."""
-        for a, b in zip(rows, rows[1:], strict=False):
+        top = rows[: self.options.branding_lines]
+        for a, b in zip(top, top[1:], strict=False):
             name = lines[a].strip()
             blurb = lines[b].strip()
-            if 1 <= len(name.split()) <= 5 and len(blurb) > len(name) + 20 and blurb.startswith(name + " "):
+            if 1 <= len(name.split()) <= 4 and len(blurb) > len(name) + 20 and blurb.startswith(name + " "):
                 out[a] = out[b] = SECTION_BRANDING
 
     def _decide(
@@ -254,7 +258,8 @@ class Classifier:
             if i in hits:
                 block = k
                 break
-            run = run + 1 if self._nav_like(feats[i], i in hits) else 0
+            teaser = not feats[i].sentence_end and feats[i].words <= 20 and self._tight(lines, i)
+            run = run + 1 if teaser or self._nav_like(feats[i], i in hits) else 0
             if run >= o.nav_run:
                 block = k - run + 1
                 break
@@ -263,11 +268,11 @@ class Classifier:
         if block < len(after):
             first = after[block]
             block_rule = out[first] or (hits[first].name if first in hits else TRAILING_BLOCK)
-            for i in after[block:]:
-                if on[TRAILING_BLOCK]:
-                    out[i] = block_rule
-                elif i in hits:
+            for i in after[block:]:  # a line with a rule of its own is recorded under it
+                if i in hits:
                     out[i] = out[i] or hits[i].name
+                elif on[TRAILING_BLOCK]:
+                    out[i] = out[i] or block_rule
 
     def _decide_run(
         self, run: list[int], feats: dict[int, LineFeatures], hits: dict[int, Rule], out: list[str | None]
@@ -292,6 +297,11 @@ class Classifier:
             elif nav[k] and ((k > 0 and nav[k - 1]) or (k + 1 < len(run) and nav[k + 1])):
                 if self.structural[FURNITURE_RUN]:
                     out[i] = FURNITURE_RUN
+
+    @staticmethod
+    def _tight(lines: Sequence[str], i: int) -> bool:
+        """No blank line on either side: list items and link lists, not paragraphs."""
+        return (i > 0 and bool(lines[i - 1].strip())) or (i + 1 < len(lines) and bool(lines[i + 1].strip()))
 
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
