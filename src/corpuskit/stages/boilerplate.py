@@ -50,7 +50,7 @@ class BoilerplateOptions:
     long_min_stopwords: float = 0.15
     max_gap: int = 6  # body clusters separated by at most this many non-body lines are one article
     headline_window: int = 3  # short lines kept just above the article (headline, dek)
-    min_article_words: int = 60  # a cluster this large before an end marker may be the article
+    min_article_words: int = 40  # a cluster this large before an end marker may be the article
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...

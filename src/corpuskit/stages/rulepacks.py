@@ -9,9 +9,8 @@ length.
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -122,26 +121,26 @@ def load_rules(
 class RuleMatcher:
     """Finds the rule that fires on a line, honouring each rule's word limit.
 
-    Patterns anchored at the line start (``^...``) are joined into one alternation tried only at
-    position 0 (``re.match``); the others into one searched alternation. Lines meet only the rules
-    whose ``max_words`` allows their length (one pair of alternations per distinct limit).
+    All rules are joined into two alternations of named groups: the patterns anchored at the line
+    start (``^...``, tried only at position 0) and the others (searched). One or two regex calls
+    decide a line. When the rule found does not allow a line that long, the rules that do are
+    tried one by one (rare: a long line that contains a short prompt's wording).
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = [r for r in rules if r.patterns]
         self._by_group = {f"r{i}": rule for i, rule in enumerate(self.rules)}
-        self._limits = sorted({r.max_words for r in self.rules if r.max_words})
-        # index k: rules allowed on a line of at most limits[k] words; the last: unlimited rules only
-        tests = [lambda r, t=t: r.max_words == 0 or r.max_words >= t for t in self._limits]
-        tests.append(lambda r: r.max_words == 0)
-        self._anchored = [self._compile(test, anchored=True) for test in tests]
-        self._floating = [self._compile(test, anchored=False) for test in tests]
+        self._anchored = self._compile(self._by_group, anchored=True)
+        self._floating = self._compile(self._by_group, anchored=False)
+        self._single = [
+            (rule, self._compile({group: rule}, True), self._compile({group: rule}, False))
+            for group, rule in self._by_group.items()
+        ]
 
-    def _compile(self, allowed: Callable[[Rule], bool], anchored: bool) -> re.Pattern[str] | None:
+    @staticmethod
+    def _compile(groups: Mapping[str, Rule], anchored: bool) -> re.Pattern[str] | None:
         parts = []
-        for group, rule in self._by_group.items():
-            if not allowed(rule):
-                continue
+        for group, rule in groups.items():
             chosen = [p for p in rule.patterns if p.startswith("^") == anchored]
             if chosen:
                 flag = "i" if rule.ignore_case else "-i"
@@ -150,11 +149,18 @@ class RuleMatcher:
         return re.compile("|".join(parts)) if parts else None
 
     def match(self, line: str, words: int) -> Rule | None:
-        k = bisect.bisect_left(self._limits, words)
-        for regex, anchored in ((self._anchored[k], True), (self._floating[k], False)):
-            if regex is None:
-                continue
-            found = regex.match(line) if anchored else regex.search(line)
-            if found is not None:
-                return self._by_group[found.lastgroup or ""]
+        found = self._find(self._anchored, self._floating, line)
+        if found is None or not found.max_words or words <= found.max_words:
+            return found
+        for rule, anchored, floating in self._single:
+            if (not rule.max_words or words <= rule.max_words) and self._find(anchored, floating, line):
+                return rule
         return None
+
+    def _find(
+        self, anchored: re.Pattern[str] | None, floating: re.Pattern[str] | None, line: str
+    ) -> Rule | None:
+        hit = anchored.match(line) if anchored is not None else None
+        if hit is None and floating is not None:
+            hit = floating.search(line)
+        return self._by_group[hit.lastgroup or ""] if hit is not None else None

@@ -1,0 +1,314 @@
+"""The boilerplate classifier: rule packs per language, line features, structure, options, fixtures.
+
+Every example here is written for these tests (not copied from the seeds or the benchmark pages).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpuskit.document import Document
+from corpuskit.options import ConfigError
+from corpuskit.stages.boilerplate import (
+    BEFORE_ARTICLE,
+    Boilerplate,
+    BoilerplateOptions,
+    Classifier,
+    classify_lines,
+)
+from corpuskit.stages.linefeatures import guess_language, line_features, load_stopwords
+from corpuskit.stages.normalize import Normalize
+from corpuskit.stages.repetition import Repetition
+from corpuskit.stages.rulepacks import builtin_pack_text, builtin_packs, load_rules, parse_pack
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "boilerplate"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier()
+
+
+def _rule(classifier: Classifier, line: str) -> str | None:
+    rule = classifier.matcher.match(line, line_features(line, frozenset()).words)
+    return rule.name if rule else None
+
+
+# -- rule packs, one table per language -------------------------------------------------------
+PACK_EXAMPLES = {
+    "common": [
+        ("Hello {{ user.firstName }}, welcome back", "template"),
+        ("Offer ends %%EXPIRY_DATE%%", "template"),
+        ("ArrowLeftIcon ChevronIcon FacebookLogo Created with Sketch.", "icon_glyphs"),
+        ("Facebook Twitter LinkedIn WhatsApp Email", "social_row"),
+        ("News · Sport · Weather · Culture", "separator_row"),
+        ("Home › Travel › Europe", "breadcrumb"),
+        ("© 2024 Example Media Group. All rights reserved.", "copyright"),
+        ("Harbour at dawn (Jane Roe/Reuters)", "photo_credit"),
+        ("2024-02-11 08:30", "date_line"),
+        ("1.2K", "counter"),
+        ("https://example.org/some/page", "url_line"),
+    ],
+    "en": [
+        ("We use cookies to personalise content and to analyse our traffic.", "cookie_notice"),
+        ("Sign up for our weekly newsletter and get the best stories.", "newsletter"),
+        ("You have 3 free articles left this month.", "paywall"),
+        ("Forgot your password?", "login_prompt"),
+        ("Comments are closed for this story.", "comments"),
+        ("Share this article", "share_prompt"),
+        ("Advertisement", "advertisement"),
+        ("You might also like", "related_heading"),
+        ("Tags: gardening, spring, tomatoes", "read_more"),
+        ("Back to top", "read_more"),
+        ("Privacy Policy | Terms of Use | Accessibility", "legal_footer"),
+        ("About the author", "author_bio"),
+        ("By Jane Roe", "byline"),
+        ("Photo by Sam Lee for The Daily Example", "photo_credit_line"),
+        ("Some links in this guide are affiliate links; we may earn a commission.", "affiliate_disclosure"),
+    ],
+    "de": [
+        ("Wir verwenden Cookies, um Inhalte zu personalisieren.", "cookie_notice"),
+        ("Jetzt den Newsletter abonnieren und nichts verpassen", "newsletter"),
+        ("Dieser Artikel ist nur für Abonnenten verfügbar.", "paywall"),
+        ("Passwort vergessen?", "login_prompt"),
+        ("Kommentare (8)", "comments"),
+        ("Artikel teilen", "share_prompt"),
+        ("Anzeige", "advertisement"),
+        ("Das könnte Sie auch interessieren", "related_heading"),
+        ("Schlagworte: Energie, Verkehr", "read_more"),
+        ("Impressum | Datenschutz | Kontakt", "legal_footer"),
+        ("Über die Autorin", "author_bio"),
+        ("Von Karla Mertens", "byline"),
+        ("Foto: Peter Hahn", "photo_credit_line"),
+    ],
+    "fr": [
+        ("Nous utilisons des cookies pour mesurer l'audience.", "cookie_notice"),
+        ("Inscrivez-vous à notre newsletter gratuite", "newsletter"),
+        ("Cet article est réservé aux abonnés.", "paywall"),
+        ("Mot de passe oublié ?", "login_prompt"),
+        ("Les commentaires sont fermés.", "comments"),
+        ("Partager sur Twitter", "share_prompt"),
+        ("Publicité", "advertisement"),
+        ("Sur le même sujet", "related_heading"),
+        ("Lire aussi : la rentrée des classes", "read_more"),
+        ("Mentions légales | Contact", "legal_footer"),
+        ("À propos de l'auteur", "author_bio"),
+        ("Par Julien Marchand", "byline"),
+        ("Crédit photo : Anne Blanc", "photo_credit_line"),
+    ],
+    "es": [
+        ("Este sitio utiliza cookies para mejorar la experiencia.", "cookie_notice"),
+        ("Suscríbete a nuestro boletín semanal", "newsletter"),
+        ("Este contenido es exclusivo para suscriptores.", "paywall"),
+        ("¿Olvidaste tu contraseña?", "login_prompt"),
+        ("Deja un comentario", "comments"),
+        ("Compartir en Facebook", "share_prompt"),
+        ("Publicidad", "advertisement"),
+        ("Lo más leído", "related_heading"),
+        ("Etiquetas: viajes, montaña", "read_more"),
+        ("Aviso legal | Política de privacidad", "legal_footer"),
+        ("Sobre el autor", "author_bio"),
+        ("Por Andrés Molina", "byline"),
+        ("Foto: Elena Ruiz", "photo_credit_line"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        pytest.param(line, rule, id=f"{lang}-{rule}")
+        for lang, rows in PACK_EXAMPLES.items()
+        for line, rule in rows
+    ],
+)
+def test_rule_packs_name_the_furniture(classifier: Classifier, line: str, rule: str):
+    assert _rule(classifier, line) == rule
+
+
+BODY = {
+    "en": "The council agreed on Monday to share the cost of a new flood barrier after three wet winters.",
+    "de": "Der Stadtrat hat am Montag beschlossen, die Kosten für eine neue Schutzmauer zu teilen.",
+    "fr": "Le conseil a décidé lundi de partager le coût d'une nouvelle digue après trois hivers pluvieux.",
+    "es": "El ayuntamiento acordó el lunes compartir el coste de un nuevo dique tras tres inviernos lluviosos.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(BODY))
+def test_no_rule_fires_on_body_prose(classifier: Classifier, lang: str):
+    assert _rule(classifier, BODY[lang]) is None
+
+
+def test_every_shipped_pack_parses_and_has_rules():
+    assert {"common", "en", "de", "fr", "es"} <= set(builtin_packs())
+    for name in builtin_packs():
+        rules = parse_pack(builtin_pack_text(f"{name}.toml"), name)
+        assert rules and all(r.patterns and r.action in ("drop", "end", "final") for r in rules)
+
+
+def test_same_rule_name_merges_across_languages():
+    merged = {r.name: r for r in load_rules(["en", "de"])}
+    alone = {r.name: r for r in load_rules(["en"])}
+    assert len(merged["cookie_notice"].patterns) > len(alone["cookie_notice"].patterns)
+
+
+def test_bad_packs_and_patterns_are_config_errors(tmp_path: Path):
+    with pytest.raises(ConfigError, match="unknown rule pack"):
+        load_rules(["xx"])
+    with pytest.raises(ConfigError, match="bad pattern"):
+        parse_pack("[rules.x]\npatterns = ['(']\n", "x.toml")
+    with pytest.raises(ConfigError, match="action"):
+        parse_pack("[rules.x]\naction = 'explode'\npatterns = ['a']\n", "x.toml")
+    with pytest.raises(ConfigError, match="extra pattern"):
+        load_rules([], extra_patterns={"bad": "("})
+
+
+def test_word_limit_keeps_long_prose_safe(classifier: Classifier):
+    short = "Subscribe to our newsletter"
+    long = short + " " + " ".join(["because the story of the harbour is long and worth telling"] * 6)
+    assert _rule(classifier, short) == "newsletter"
+    assert _rule(classifier, long) is None
+
+
+# -- line features ----------------------------------------------------------------------------
+def test_line_features_measure_prose_and_labels():
+    stops = load_stopwords(builtin_pack_text("stopwords-en.txt"))
+    prose = line_features(BODY["en"], stops)
+    label = line_features("Home | World | Sport | Weather", stops)
+    assert prose.words == 18 and prose.stopword_density > 0.3 and prose.sentence_end
+    assert label.separators == 3 and label.title_share == 1.0 and not label.sentence_end
+    assert line_features("2024 · 12:30 · 4/5", stops).digit_ratio > 0.5
+    assert line_features("★★★★☆ ✉ ☰", stops).symbol_ratio > 0.5
+
+
+def test_cjk_lines_are_measured_in_characters():
+    features = line_features(
+        "東京都は月曜日、新しい防潮堤の建設費用を近隣の町と分担することで合意した。", frozenset()
+    )
+    assert features.cjk and features.words >= 15 and features.sentence_end
+
+
+@pytest.mark.parametrize("lang", sorted(BODY))
+def test_language_is_guessed_by_stopword_coverage(lang: str):
+    stopwords = {
+        code: load_stopwords(builtin_pack_text(f"stopwords-{code}.txt")) for code in ("en", "de", "fr", "es")
+    }
+    assert guess_language([BODY[lang]] * 3, stopwords) == lang
+    assert guess_language(["12 34 56"], stopwords) is None
+
+
+# -- structure: neighbours, article, trailing block -------------------------------------------
+PARA = [
+    "The harbour master said the new gates would be tested every spring, before the storm season begins in earnest.",
+    "Fishermen who use the harbour every day said they were glad that the work would be finished before the winter.",
+    "The council will publish the final cost of the project in the autumn, once the last contracts have been signed.",
+]
+
+
+def test_short_line_between_paragraphs_is_a_subheading():
+    lines = [PARA[0], "", "What happens next", "", PARA[1], "", PARA[2]]
+    assert classify_lines(lines) == [None] * len(lines)
+
+
+def test_short_lines_in_a_furniture_run_go():
+    lines = ["Home", "News", "Sport", "Weather", "", "Harbour gates ready for winter", "", *PARA]
+    out = classify_lines(lines)
+    assert all(out[:4]) and BEFORE_ARTICLE in out[:4]
+    assert out[5] is None  # the headline just above the article stays
+    assert out[7:] == [None] * 3
+
+
+def test_trailing_block_goes_under_its_first_rule():
+    teaser = (
+        "Council approves new budget for schools after a long debate about the cost of repairs and heating."
+    )
+    lines = [
+        *PARA,
+        *PARA,
+        "",
+        "More from the coast",
+        teaser,
+        "Storm season: what to expect",
+        teaser + " Again.",
+    ]
+    out = classify_lines(lines)
+    assert out[:6] == [None] * 6
+    assert out[7:] == ["related_heading"] * 4
+
+
+def test_body_resumes_after_a_short_inline_module():
+    body = [p + " " + p for p in PARA]
+    lines = [*body, "", "Related", "Short teaser headline", "", *body, *body]
+    out = classify_lines(lines)
+    assert out[4] == "related_heading"
+    assert all(out[i] is None for i in range(7, len(lines)))
+
+
+def test_comments_after_the_article_are_not_the_article():
+    comment = (
+        "I completely agree with this, the gates should have been built ten years ago when we first asked."
+    )
+    lines = [*PARA, "", "12 comments", *([comment, "Reply"] * 8)]
+    out = classify_lines(lines)
+    assert out[:3] == [None] * 3
+    assert all(rule for rule in out[4:])
+
+
+# -- options ----------------------------------------------------------------------------------
+def test_disabled_rules_and_keep_patterns():
+    lines = [*PARA, "Advertisement", PARA[0] + " And more."]
+    assert classify_lines(lines)[3] == "advertisement"
+    assert classify_lines(lines, options=BoilerplateOptions(disabled_rules=("advertisement",)))[3] is None
+    assert classify_lines(lines, options=BoilerplateOptions(keep_patterns=("^Advert",)))[3] is None
+
+
+def test_extra_patterns_and_user_packs(tmp_path: Path):
+    pack = tmp_path / "house.toml"
+    pack.write_text("[rules.house_promo]\naction = 'drop'\nmax_words = 12\npatterns = ['^try our app\\b']\n")
+    lines = [*PARA, "Try our app today", "Weekend quiz!", PARA[1] + " Indeed."]
+    options = BoilerplateOptions(extra_patterns={"quiz_promo": r"^weekend quiz"}, pack_files=(str(pack),))
+    out = classify_lines(lines, options=options)
+    assert out[3] == "house_promo" and out[4] == "quiz_promo"
+    assert out[:3] == [None] * 3 and out[5] is None
+
+
+def test_structural_rules_can_be_switched_off():
+    lines = ["Home", "News", "Sport", "", *PARA]
+    out = classify_lines(lines, options=BoilerplateOptions(disabled_rules=(BEFORE_ARTICLE,)))
+    assert BEFORE_ARTICLE not in out
+
+
+def test_stage_compiles_once_and_records_rules():
+    stage = Boilerplate()
+    docs = list(stage([{"id": str(i), "text": "\n".join([*PARA, "Share this article"])} for i in range(3)]))
+    assert stage.classifier is stage.classifier
+    assert all(doc.text == "\n".join(PARA) for doc in docs)
+    assert all({r.rule for r in doc.removals} == {"share_prompt"} for doc in docs)
+
+
+# -- fixtures in four languages ---------------------------------------------------------------
+FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.tsv"))
+
+
+def test_fixtures_cover_four_languages():
+    assert len(FIXTURE_NAMES) >= 10
+    assert {name[:2] for name in FIXTURE_NAMES} >= {"en", "de", "fr", "es"}
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_fixture_cleans_as_expected(name: str):
+    rows = []
+    for line in (FIXTURES / f"{name}.tsv").read_text(encoding="utf-8").split("\n")[:-1]:
+        label, _, text = line.partition("\t") if line else ("blank", "", "")
+        rows.append((label, text))
+    doc = Document(text="\n".join(text for _, text in rows), id=name)
+    for stage in (Normalize(), Boilerplate(), Repetition()):
+        stage.run_one(doc)
+    kept = set(doc.text.split("\n"))
+    wrong = [
+        (label, text) for label, text in rows if label != "blank" and (label == "keep") != (text in kept)
+    ]
+    assert not wrong
+    assert sum(label == "keep" for label, _ in rows) >= 4 and sum(label == "drop" for label, _ in rows) >= 4
