@@ -7,6 +7,7 @@ has almost no NUL or C0 control bytes once its encoding is known.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -18,6 +19,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_STRAY = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, after surrogateescape
 _MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"%PDF", b"\x1f\x8b", b"\x7fELF", b"(\xb5/\xfd")
 
 
@@ -49,13 +51,39 @@ def decode_bytes(raw: bytes, html: bool = False) -> Decoded:
         return _checked(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(raw[:200_000]).best()
-    if best is not None and best.encoding:
+    mixed = _mostly_utf8(raw)
+    if mixed is not None:
+        return _checked(mixed, "utf-8+cp1252")
+    encoding = _detect(raw)
+    if encoding:
         try:
-            return _checked(raw.decode(best.encoding), best.encoding)
+            return _checked(raw.decode(encoding), encoding)
         except (UnicodeDecodeError, LookupError):
             pass
     return _checked(raw.decode("cp1252", errors="replace"), "cp1252?")
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few stray legacy bytes (pasted or concatenated text): keep the UTF-8 and read
+    each stray byte as CP1252, instead of letting detection re-decode the whole file as one legacy
+    charset and turn every correct accented letter into mojibake."""
+    text = raw.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY.findall(text))
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - stray
+    if valid < max(stray, 1):
+        return None
+    return _STRAY.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace"), text)
+
+
+def _detect(raw: bytes) -> str | None:
+    """charset_normalizer's best guess; among equally good guesses prefer CP1252, the most common
+    legacy charset on the web (its detector otherwise picks e.g. CP1250 for French or Spanish text)."""
+    matches = from_bytes(raw[:200_000])
+    best = matches.best()
+    if best is None or not best.encoding:
+        return None
+    ties = {m.encoding for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence}
+    return "cp1252" if "cp1252" in ties else best.encoding
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:

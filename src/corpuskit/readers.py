@@ -12,10 +12,12 @@ import gzip
 import io
 import logging
 import os
+import stat
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import orjson
 
@@ -29,6 +31,8 @@ TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz")
 KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+# read-stage rejections of inputs that were read fine but hold no text: they do not make the exit code 1
+EMPTY_REASONS = frozenset({"empty", "html_no_text"})
 
 
 @dataclass(frozen=True)
@@ -40,32 +44,53 @@ class InputFile:
 
 
 def expand_inputs(inputs: Iterable[str]) -> Iterator[InputFile | Document]:
-    """Files, folders (recursively, known suffixes only) and globs, each argument sorted by path.
+    """Files, folders (recursively, known suffixes only) and globs, all sorted together by path.
 
-    Arguments that match nothing, and folders that loop through symlinks, come out as rejected
-    Documents so that they are reported and counted.
+    Sorting across arguments (and dropping a path named twice) makes the output depend only on the
+    *set* of input paths, not on the order they were given in. Arguments that match nothing, folders
+    that cannot be listed and folders that loop through symlinks come out as rejected Documents so
+    that they are reported and counted.
     """
+    found: dict[str, InputFile | Document] = {}
     for arg in inputs:
         matches = sorted(glob.glob(arg, recursive=True)) if glob.has_magic(arg) else [arg]
         if not matches:
-            yield _unreadable(arg, "not_found", "no file matches this pattern")
+            _keep_first(found, _unreadable(arg, "not_found", "no file matches this pattern"))
             continue
         for match in matches:
             if os.path.isdir(match):
-                yield from _walk(match)
+                for item in _walk(match):
+                    _keep_first(found, item)
             elif os.path.exists(match) or os.path.islink(match):
-                yield InputFile(match, _strip_suffix(os.path.basename(match)))
+                _keep_first(found, InputFile(match, _strip_suffix(os.path.basename(match))))
             else:
-                yield _unreadable(match, "not_found", "no such file or directory")
+                _keep_first(found, _unreadable(match, "not_found", "no such file or directory"))
+    for key in sorted(found):
+        yield found[key]
+
+
+def _item_key(item: InputFile | Document) -> str:
+    return item.path if isinstance(item, InputFile) else item.source
+
+
+def _keep_first(found: dict[str, InputFile | Document], item: InputFile | Document) -> None:
+    """Keep one item per path; when a file is reached twice, the smallest id wins (order-free)."""
+    key = _item_key(item)
+    current = found.get(key)
+    if current is None or (isinstance(item, InputFile) and isinstance(current, InputFile) and item.doc_id < current.doc_id):
+        found[key] = item
 
 
 def _walk(root: str) -> Iterator[InputFile | Document]:
     seen: set[tuple[int, int]] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=errors.append):
+        while errors:  # a folder below that could not be listed: say so instead of skipping it
+            exc = errors.pop()
+            yield _unreadable(str(exc.filename or folder), "unreadable", f"cannot list folder: {exc.strerror or exc}")
         stat = os.stat(folder)
         key = (stat.st_dev, stat.st_ino)
         if key in seen:  # a symlink back into a folder already walked
-            log.warning("%s: skipped, it loops back to a folder already read", folder)
             dirs[:] = []
             yield _unreadable(folder, "symlink_loop", "folder links back to one already read")
             continue
@@ -76,6 +101,8 @@ def _walk(root: str) -> Iterator[InputFile | Document]:
                 path = os.path.join(folder, name)
                 rel = os.path.relpath(path, root)
                 yield InputFile(path, _strip_suffix(rel).replace(os.sep, "/"))
+    for exc in errors:
+        yield _unreadable(str(exc.filename or root), "unreadable", f"cannot list folder: {exc.strerror or exc}")
 
 
 def _strip_suffix(name: str) -> str:
@@ -99,28 +126,56 @@ def read_inputs(inputs: Iterable[str], options: Any) -> Iterator[Document]:
         if isinstance(item, Document):
             yield item
         else:
-            yield from read_file(item, options)
+            yield from read_file_safely(item, options)
+
+
+def read_file_safely(item: InputFile, options: Any) -> Iterator[Document]:
+    """``read_file``, but an unexpected error (a library bug, a codec crash) rejects the rest of the
+    file instead of ending the run; a file that yields no document at all is reported as empty."""
+    count = 0
+    try:
+        for doc in read_file(item, options):
+            count += 1
+            yield doc
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop the run
+        detail = f"{type(exc).__name__} after {count} documents: {exc}"[:300]
+        yield _unreadable(item.path, "read_error", detail, item.doc_id)
+        return
+    if count == 0:
+        doc = Document(text="", id=item.doc_id, source=item.path, source_sha256="-")
+        yield _reject_empty(doc, "empty", "no non-blank line")
 
 
 def read_file(item: InputFile, options: Any) -> Iterator[Document]:
-    """Documents of one file; failures become rejected Documents naming the file."""
+    """Documents of one file; failures become rejected Documents naming the file.
+
+    The size is checked with ``stat`` before anything is read, so a huge file costs nothing, and only
+    regular files are opened (a FIFO or device would block or never end).
+    """
     path, lower = item.path, item.path.lower()
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            yield _unreadable(path, "not_a_file", "not a regular file (FIFO, device or folder)", item.doc_id)
+            return
         if lower.endswith(JSONL_SUFFIXES):
             yield from _read_jsonl(item, options)
             return
-        size = os.path.getsize(path)
-        if size > options.max_doc_bytes:
-            yield _unreadable(path, "too_large", f"{size} bytes > max_doc_bytes {options.max_doc_bytes}", item.doc_id)
+        if info.st_size > options.max_doc_bytes:
+            detail = f"{info.st_size} bytes > max_doc_bytes {options.max_doc_bytes}"
+            yield _unreadable(path, "too_large", detail, item.doc_id)
             return
         with open(path, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(options.max_doc_bytes + 1)  # the file may have grown since stat
+        if len(raw) > options.max_doc_bytes:
+            yield _unreadable(path, "too_large", f"more than max_doc_bytes {options.max_doc_bytes}", item.doc_id)
+            return
         if lower.endswith(".gz"):
             raw = _gunzip_bounded(raw, options.max_doc_bytes)
     except OSError as exc:
         yield _unreadable(path, "unreadable", exc.strerror or str(exc), item.doc_id)
         return
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+    except (EOFError, zlib.error) as exc:
         yield _unreadable(path, "bad_gzip", str(exc) or "truncated gzip stream", item.doc_id)
         return
     except ValueError as exc:
@@ -133,10 +188,19 @@ def read_file(item: InputFile, options: Any) -> Iterator[Document]:
 
 
 def _gunzip_bounded(raw: bytes, limit: int) -> bytes:
-    data = zlib.decompressobj(wbits=47).decompress(raw, limit + 1)
-    if len(data) > limit:
-        raise ValueError(f"more than max_doc_bytes {limit} once decompressed")
-    return data
+    """Decompress every gzip member of ``raw``, refusing more than ``limit`` bytes of output."""
+    parts, size = [], 0
+    while raw:
+        stream = zlib.decompressobj(wbits=47)
+        data = stream.decompress(raw, limit + 1 - size)
+        size += len(data)
+        if size > limit:
+            raise ValueError(f"more than max_doc_bytes {limit} once decompressed")
+        if not stream.eof:
+            raise EOFError("compressed stream ends early (truncated file)")
+        parts.append(data)
+        raw = stream.unused_data.lstrip(b"\0")  # gzip allows zero padding between members
+    return b"".join(parts)
 
 
 def _text_document(raw: bytes, path: str, doc_id: str) -> Document:
@@ -192,11 +256,11 @@ def _read_jsonl(item: InputFile, options: Any) -> Iterator[Document]:
                     continue
                 if line.strip():
                     yield _jsonl_document(line, source, f"{item.doc_id}:{line_no}", options)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # BadGzipFile is an OSError: test it first
+        detail = f"compressed stream broken after {line_no} lines ({exc or 'truncated'})"
+        yield _unreadable(f"{path}:{line_no + 1}" if line_no else path, "truncated_gzip" if line_no else "bad_gzip", detail)
     except OSError as exc:
         yield _unreadable(f"{path}:{line_no + 1}" if line_no else path, "unreadable", exc.strerror or str(exc))
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        detail = f"compressed stream ends early after {line_no} lines ({exc or 'truncated'})"
-        yield _unreadable(f"{path}:{line_no + 1}", "truncated_gzip", detail)
     except ImportError:
         yield _unreadable(path, "unsupported", "reading .zst needs: pip install 'corpuskit[zstd]'")
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from corpuskit import __version__
+from corpuskit.checkpoint import CHECKPOINT_DIR, Checkpoint
 from corpuskit.config import Config
 from corpuskit.document import Document
-from corpuskit.pipeline import Pipeline
-from corpuskit.readers import read_inputs
+from corpuskit.pipeline import Pipeline, Stage
+from corpuskit.readers import EMPTY_REASONS, InputFile, expand_inputs, read_file_safely
+from corpuskit.stages.base import CorpusStage, DocumentStage
 from corpuskit.writers import OutputWriter
 
 _LINE_SUFFIX = re.compile(r":\d+$")
@@ -51,7 +55,7 @@ class RunSummary:
         file_counts["rejected"] += 1
         key = f"{doc.rejection.stage}.{doc.rejection.reason}"
         self.rejected_by_reason[key] = self.rejected_by_reason.get(key, 0) + 1
-        if doc.rejection.stage == "read":
+        if doc.rejection.stage == "read" and doc.rejection.reason not in EMPTY_REASONS:
             self.unreadable += 1
 
     def counts(self) -> dict[str, Any]:
@@ -94,23 +98,34 @@ def clean_to_dir(
     pipeline: Pipeline | None = None,
     on_document: Callable[[Document], None] | None = None,
     report: bool = True,
+    resume: bool = False,
 ) -> RunSummary:
-    """Read ``inputs``, clean them, and write a complete output folder; returns the counts."""
+    """Read ``inputs``, clean them, and write a complete output folder; returns the counts.
+
+    With ``resume``, input files finished by an earlier killed run into the same ``out_dir`` (same
+    config) are taken from its checkpoint instead of being read and cleaned again; the outputs are
+    byte-identical to an uninterrupted run either way.
+    """
     config = config or Config()
     pipeline = pipeline or Pipeline.from_config(config)
     out_dir = Path(out_dir)
     digest = config.digest()
+    remove_stale_temporaries(out_dir)
     writer = OutputWriter(out_dir, digest)
+    prefix, rest = split_stages(pipeline.stages)
+    checkpoint = Checkpoint(out_dir / CHECKPOINT_DIR, digest, [s.name for s in prefix], resume)
     summary = RunSummary()
     started = time.perf_counter()
     try:
-        for doc in pipeline.run(read_inputs(inputs, config.read)):
+        docs = _checkpointed(list(expand_inputs(inputs)), prefix, pipeline, checkpoint)
+        for doc in Pipeline(rest, config, pipeline.executor).run(docs):
             writer.write(doc)
             summary.add(doc)
             if on_document:
                 on_document(doc)
     except BaseException:
         writer.abort()
+        checkpoint.close()
         raise
     finally:
         pipeline.close()
@@ -122,13 +137,82 @@ def clean_to_dir(
         "removed_chars_by_rule": dict(sorted(summary.removed_chars_by_rule.items())),
         "files": summary.files,
         "stages": pipeline.stage_stats(),
+        "resumed": {"files": checkpoint.resumed_files, "documents": checkpoint.resumed_documents},
         "seconds": round(time.perf_counter() - started, 3),
         "versions": library_versions(),
     }
     writer.commit(manifest)
+    checkpoint.remove()
     if report:
         write_review_report(out_dir)
     return summary
+
+
+def split_stages(stages: Sequence[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
+    """The per-document stages before the first corpus stage (checkpointed), and the rest."""
+    for i, stage in enumerate(stages):
+        if isinstance(stage, CorpusStage):
+            return list(stages[:i]), list(stages[i:])  # type: ignore[arg-type]
+    return list(stages), []  # type: ignore[arg-type]
+
+
+def _checkpointed(
+    items: list[InputFile | Document], prefix: list[DocumentStage], pipeline: Pipeline, checkpoint: Checkpoint
+) -> Iterator[Document]:
+    """Documents of ``items`` in order after the ``prefix`` stages: from the checkpoint for files
+    finished earlier, else read and cleaned (in the pipeline's executor) and stored as they finish."""
+    cached = {i for i, item in enumerate(items) if isinstance(item, InputFile) and checkpoint.has(item.path)}
+
+    def to_process() -> Iterator[Document]:
+        for i, item in enumerate(items):
+            if i in cached:
+                continue
+            for doc in [item] if isinstance(item, Document) else read_file_safely(item, pipeline.config.read):
+                doc.metadata[_UNIT] = i
+                yield doc
+
+    stream = to_process()
+    processed = pipeline.executor.map_batches(prefix, stream, pipeline.config.run.batch_size) if prefix else stream
+    upcoming = next(processed, None)
+    for i, item in enumerate(items):
+        if i in cached:
+            yield from checkpoint.load(item.path)  # type: ignore[union-attr]
+            continue
+        if isinstance(item, InputFile):
+            checkpoint.begin(item.path)
+        while upcoming is not None and upcoming.metadata.get(_UNIT) == i:
+            doc, upcoming = upcoming, None
+            del doc.metadata[_UNIT]
+            if isinstance(item, InputFile):
+                checkpoint.add(doc)
+            yield doc
+            upcoming = next(processed, None)
+        if isinstance(item, InputFile):
+            checkpoint.finish()
+
+
+_UNIT = "_corpuskit_unit"  # private metadata key: which input a document came from, while in flight
+_TMP_NAME = re.compile(r"^\..+\.tmp-(\d+)$")
+
+
+def remove_stale_temporaries(out_dir: Path) -> None:
+    """Delete temporary output files left by a killed run (their process is gone)."""
+    if not out_dir.is_dir():
+        return
+    for path in out_dir.iterdir():
+        match = _TMP_NAME.match(path.name)
+        if match and not _process_alive(int(match.group(1))):
+            path.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_review_report(out_dir: Path) -> None:
