@@ -4,12 +4,20 @@ Every file is written under a temporary name and renamed into place only when th
 ``manifest.json`` is removed first and renamed in last, so an output folder with a manifest is always
 complete and one without it is not (a killed run leaves the previous complete output untouched until
 the final renames).
+
+The corpus can be sharded (``shard_size`` kept documents per file: ``corpus-00000.jsonl.gz``, ...),
+compressed (gzip or zstd, written deterministically: no timestamps or names in the gzip header, so
+equal runs give equal bytes) and written as Parquet for analytics tools . The
+manifest's ``outputs`` lists every file written with its record count and size.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +26,6 @@ import orjson
 from corpuskit import __version__
 from corpuskit.document import Document
 
-OUTPUT_FILES = ("corpus.jsonl", "rejected.jsonl", "removed.jsonl")
 PRIVATE_PREFIX = "_"  # metadata keys stages keep for themselves (e.g. signatures) are not written
 
 
@@ -68,42 +75,270 @@ def rejected_record(doc: Document) -> dict[str, Any]:
     }
 
 
+COMPRESSIONS = ("none", "gzip", "zstd")
+FORMATS = ("jsonl", "parquet")
+_SUFFIX = {"none": "", "gzip": ".gz", "zstd": ".zst"}
+_OUTPUT_GLOBS = ("corpus.jsonl*", "corpus-*.jsonl*", "corpus*.parquet", "rejected.jsonl*", "removed.jsonl*")
+PARQUET_ROW_GROUP = 4096  # rows buffered before a Parquet row group is written: bounds memory
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """How the output folder is laid out; none of it changes a record, only files and bytes."""
+
+    shard_size: int = 0  # kept documents per corpus file; 0 writes one file
+    compression: str = ""  # none, gzip, zstd; "" means gzip when sharded, else none
+    format: str = "jsonl"  # jsonl or parquet (corpus only; rejected/removed stay JSONL)
+
+    @classmethod
+    def from_run(cls, run: Any) -> OutputOptions:
+        """Read the fields from a ``RunOptions`` that may not have them yet."""
+        return cls(
+            shard_size=int(getattr(run, "shard_size", 0) or 0),
+            compression=str(getattr(run, "output_compression", "") or ""),
+            format=str(getattr(run, "output_format", "jsonl") or "jsonl"),
+        )
+
+    def check(self) -> None:
+        if self.shard_size < 0:
+            raise ValueError(f"shard_size must be >= 0, not {self.shard_size}")
+        if self.compression not in ("", *COMPRESSIONS):
+            raise ValueError(f"unknown compression {self.compression!r}; known: {', '.join(COMPRESSIONS)}")
+        if self.format not in FORMATS:
+            raise ValueError(f"unknown output format {self.format!r}; known: {', '.join(FORMATS)}")
+
+    def corpus_compression(self) -> str:
+        return self.compression or ("gzip" if self.shard_size else "none")
+
+    def side_compression(self) -> str:
+        """rejected/removed are compressed only when asked: the review report reads them plain."""
+        return self.compression or "none"
+
+
+class _CompressedFile:
+    """A binary file written through gzip/zstd (deterministic bytes) or plainly; fsynced on close."""
+
+    def __init__(self, path: Path, compression: str) -> None:
+        self.raw = open(path, "wb", buffering=1 << 20)
+        self.stream: IO[bytes]
+        if compression == "gzip":
+            self.stream = gzip.GzipFile(filename="", mode="wb", compresslevel=6, fileobj=self.raw, mtime=0)
+        elif compression == "zstd":
+            import zstandard  # optional extra: corpuskit[zstd]
+
+            self.stream = zstandard.ZstdCompressor(level=3).stream_writer(self.raw, closefd=False)
+        else:
+            self.stream = self.raw
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def close(self) -> None:
+        if self.stream is not self.raw:
+            self.stream.close()
+        self.raw.flush()
+        os.fsync(self.raw.fileno())
+        self.raw.close()
+
+
+class _Part:
+    """One output file under its temporary name until ``publish``."""
+
+    def __init__(self, out_dir: Path, name: str) -> None:
+        self.final = out_dir / name
+        self.tmp = out_dir / f".{name}.tmp-{os.getpid()}"
+        self.documents = 0
+
+    def publish(self) -> None:
+        os.replace(self.tmp, self.final)
+
+    def info(self) -> dict[str, dict[str, int]]:
+        return {self.final.name: {"records": self.documents, "bytes": self.tmp.stat().st_size}}
+
+
+class RecordSink:
+    """``{stem}.jsonl[.gz|.zst]``: one JSON record per line, in write order."""
+
+    def __init__(self, out_dir: Path, stem: str, compression: str, name: str | None = None) -> None:
+        self.part = _Part(out_dir, name or f"{stem}.jsonl{_SUFFIX[compression]}")
+        self.file: _CompressedFile | None = _CompressedFile(self.part.tmp, compression)
+
+    def write(self, line: bytes) -> None:
+        assert self.file is not None
+        self.file.write(line + b"\n")
+        self.part.documents += 1
+
+    def close(self) -> dict[str, dict[str, int]]:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        return self.part.info()
+
+    def publish(self) -> None:
+        self.part.publish()
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+        self.part.tmp.unlink(missing_ok=True)
+
+
+class _ParquetSink:
+    """``corpus[-NNNNN].parquet``: flat columns for filtering plus the full metadata as JSON."""
+
+    def __init__(self, out_dir: Path, name: str, compression: str) -> None:
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as exc:  # optional extra
+            raise RuntimeError("Parquet output needs: pip install 'corpuskit[parquet]'") from exc
+        self._pa = pa
+        self.schema = pa.schema([
+            ("id", pa.string()), ("text", pa.string()), ("source", pa.string()), ("language", pa.string()),
+            ("language_score", pa.float64()), ("dup_cluster", pa.string()), ("metadata", pa.string()),
+        ])  # fmt: skip
+        self.part = _Part(out_dir, name)
+        codec = {"none": "none", "gzip": "gzip", "zstd": "zstd"}[compression]
+        self.writer: Any = pq.ParquetWriter(self.part.tmp, self.schema, compression=codec)
+        self.rows: list[dict[str, Any]] = []
+
+    def write_record(self, record: dict[str, Any], dumps: Callable[[Any], bytes]) -> None:
+        meta = record["metadata"]
+        self.rows.append({
+            "id": record["id"], "text": record["text"], "source": meta.get("source"),
+            "language": meta.get("language"), "language_score": meta.get("language_score"),
+            "dup_cluster": meta.get("dup_cluster"), "metadata": dumps(meta).decode("utf-8", "surrogatepass"),
+        })  # fmt: skip
+        self.part.documents += 1
+        if len(self.rows) >= PARQUET_ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.writer.write_table(self._pa.Table.from_pylist(self.rows, schema=self.schema))
+            self.rows = []
+
+    def close(self) -> dict[str, dict[str, int]]:
+        if self.writer is not None:
+            self._flush()
+            self.writer.close()
+            self.writer = None
+            with open(self.part.tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+        return self.part.info()
+
+    def publish(self) -> None:
+        self.part.publish()
+
+    def discard(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        self.part.tmp.unlink(missing_ok=True)
+
+
+class ShardedSink:
+    """The corpus: one file, or a new shard every ``shard_size`` kept documents (JSONL or Parquet)."""
+
+    def __init__(self, out_dir: Path, stem: str, options: OutputOptions) -> None:
+        self.out_dir, self.stem, self.options = out_dir, stem, options
+        self.compression = options.corpus_compression()
+        self.done: list[Any] = []
+        self.current: Any = None
+        if not options.shard_size:
+            self.current = self._open(None)
+
+    def _open(self, index: int | None) -> Any:
+        stem = self.stem if index is None else f"{self.stem}-{index:05d}"
+        if self.options.format == "parquet":
+            return _ParquetSink(self.out_dir, f"{stem}.parquet", self.compression)
+        return RecordSink(self.out_dir, stem, self.compression)
+
+    def write_record(self, record: dict[str, Any], dumps: Callable[[Any], bytes]) -> None:
+        size = self.options.shard_size
+        if self.current is None or (size and self.current.part.documents >= size):
+            if self.current is not None:
+                self.current.close()
+                self.done.append(self.current)
+            self.current = self._open(len(self.done))
+        if isinstance(self.current, RecordSink):
+            self.current.write(dumps(record))
+        else:
+            self.current.write_record(record, dumps)
+
+    def _all(self) -> list[Any]:
+        return self.done + ([self.current] if self.current is not None else [])
+
+    def close(self) -> dict[str, dict[str, int]]:
+        if self.current is None:  # sharded and nothing kept: still write one (empty) shard
+            self.current = self._open(0)
+        outputs: dict[str, dict[str, int]] = {}
+        for sink in self._all():
+            outputs.update(sink.close())
+        return outputs
+
+    def publish(self) -> None:
+        for sink in self._all():
+            sink.publish()
+
+    def discard(self) -> None:
+        for sink in self._all():
+            sink.discard()
+
+
+def clear_outputs(out_dir: Path, keep: set[str]) -> None:
+    """Delete corpus/rejected/removed files of an earlier run that this run does not overwrite."""
+    for pattern in _OUTPUT_GLOBS:
+        for path in out_dir.glob(pattern):
+            if path.name not in keep and path.is_file():
+                path.unlink()
+
+
 class OutputWriter:
     """Streams records into temporary files in ``out_dir``; ``commit`` makes them visible."""
 
-    def __init__(self, out_dir: str | Path, config_sha256: str) -> None:
+    def __init__(self, out_dir: str | Path, config_sha256: str, options: OutputOptions | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.config_sha256 = config_sha256
-        self._tmp = {name: self.out_dir / f".{name}.tmp-{os.getpid()}" for name in OUTPUT_FILES}
-        self._files: dict[str, IO[bytes]] = {name: open(path, "wb") for name, path in self._tmp.items()}
+        self.options = options or OutputOptions()
+        self.options.check()
+        self._corpus = ShardedSink(self.out_dir, "corpus", self.options)
+        side = self.options.side_compression()
+        self._rejected = RecordSink(self.out_dir, "rejected", side)
+        self._removed = RecordSink(self.out_dir, "removed", side)
 
     def write(self, doc: Document) -> None:
         if doc.rejected:
-            self._files["rejected.jsonl"].write(dumps(rejected_record(doc)) + b"\n")
+            self._rejected.write(dumps(rejected_record(doc)))
         else:
-            self._files["corpus.jsonl"].write(dumps(corpus_record(doc, self.config_sha256)) + b"\n")
-        removed = self._files["removed.jsonl"]
+            self._corpus.write_record(corpus_record(doc, self.config_sha256), dumps)
         for r in doc.iter_removals():
             row = {"id": doc.id, "source": doc.source, "stage": r.stage, "rule": r.rule,
                    "start": r.start, "end": r.end, "text": r.text}  # fmt: skip
-            removed.write(dumps(row) + b"\n")
+            self._removed.write(dumps(row))
 
     def commit(self, manifest: dict[str, Any]) -> None:
-        """Flush, fsync and rename every file into place, the manifest last."""
-        for fh in self._files.values():
-            fh.flush()
-            os.fsync(fh.fileno())
-            fh.close()
+        """Close, fsync and rename every file into place, the manifest last.
+
+        Files of an earlier run that this run does not replace (e.g. more shards, another format)
+        are deleted once the old manifest is gone, so the folder never mixes two runs.
+        """
+        sinks = [self._corpus, self._rejected, self._removed]
+        outputs: dict[str, dict[str, int]] = {}
+        for sink in sinks:
+            outputs.update(sink.close())
         (self.out_dir / "manifest.json").unlink(missing_ok=True)
-        for name, tmp in self._tmp.items():
-            os.replace(tmp, self.out_dir / name)
+        clear_outputs(self.out_dir, keep=set(outputs))
+        for sink in sinks:
+            sink.publish()
+        manifest = dict(manifest, outputs=dict(sorted(outputs.items())))
         write_atomic(self.out_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
     def abort(self) -> None:
-        for name, fh in self._files.items():
-            fh.close()
-            self._tmp[name].unlink(missing_ok=True)
+        for sink in (self._corpus, self._rejected, self._removed):
+            sink.discard()
 
 
 def write_atomic(path: Path, text: str) -> None:

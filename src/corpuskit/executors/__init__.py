@@ -18,12 +18,17 @@ EXECUTORS = ("local", "dask")
 __all__ = ["EXECUTORS", "LocalExecutor", "ProcessExecutor", "make_executor", "executor_for"]
 
 
-def make_executor(workers: int | None, executor: str = "local", scheduler: str | None = None) -> Any:
-    """``workers`` 0 or None means every core; locally, 1 runs in this process."""
-    if executor == "dask" or scheduler:
+def make_executor(
+    workers: int | None, executor: str = "local", scheduler: str | None = None, client: Any = None
+) -> Any:
+    """``workers`` 0 or None means every core; locally, 1 runs in this process.
+
+    ``client`` (a ``distributed.Client``) runs on that cluster and leaves it open afterwards.
+    """
+    if executor == "dask" or scheduler or client is not None:
         from corpuskit.executors.dask import DaskExecutor
 
-        return DaskExecutor(scheduler=scheduler or None, workers=workers)
+        return DaskExecutor(scheduler=scheduler or None, workers=workers, client=client)
     if executor != "local":
         raise ValueError(f"unknown executor {executor!r}; known: {', '.join(EXECUTORS)}")
     count = workers or os.cpu_count() or 1

@@ -60,13 +60,17 @@ def _run_batch(stage_set: _StageSet, docs: list[Document]) -> tuple[list[Documen
 class DaskExecutor:
     """Per-document stages on a Dask cluster; output order equals input order."""
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, client: Any = None) -> None:
+        """Connect to ``scheduler``, or use ``client`` (left open on close), or start a LocalCluster."""
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # optional extra
             raise RuntimeError("--executor dask needs: pip install 'corpuskit[dask]'") from exc
         self._cluster = None
-        if scheduler:
+        self._own_client = client is None
+        if client is not None:
+            self.client = client
+        elif scheduler:
             self.client = Client(scheduler)
         else:
             count = workers or os.cpu_count() or 1
@@ -108,7 +112,8 @@ class DaskExecutor:
         return docs
 
     def close(self) -> None:
-        self.client.close()
+        if self._own_client:
+            self.client.close()
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
