@@ -6,7 +6,8 @@
 Runs MinhashDedupSignature, MinhashDedupBuckets, MinhashDedupCluster and MinhashDedupFilter with
 datatrove's default ``MinhashConfig`` (5-grams, 14 buckets x 8 hashes) and English word tokenizer,
 one task and one worker each, and prints one JSON line: wall seconds per stage, docs/s, documents
-removed, and -- given ``--pairs`` (a JSON list of [id_a, id_b]) -- how many pairs it put in one cluster.
+removed, the id -> cluster id map of clustered documents, and -- given ``--pairs`` (a JSON list of
+[id_a, id_b]) -- how many of those pairs it put in one cluster.
 Standard library + datatrove only, so it runs in that venv without corpuskit.
 """
 
@@ -107,6 +108,7 @@ def main() -> None:
         "datatrove_seconds": {k: round(v, 3) for k, v in times.items()},
         "docs_per_s": round(docs / total, 2),
         "config": str(config),
+        "clusters": {doc_id: c for doc_id, c in cluster.items() if c != -1},
     }
     if args.pairs:
         pairs = json.loads(Path(args.pairs).read_text(encoding="utf-8"))

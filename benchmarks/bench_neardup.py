@@ -341,6 +341,40 @@ def run_datatrove(python: str, clean_jsonl: Path, pairs: list[tuple[str, str]]) 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def cluster_pairs(cluster_of: dict[str, object]) -> set[tuple[str, str]]:
+    groups: dict[object, list[str]] = {}
+    for doc_id, cluster in cluster_of.items():
+        if cluster is not None:
+            groups.setdefault(cluster, []).append(doc_id)
+    return {tuple(sorted(p)) for g in groups.values() for p in itertools.combinations(g, 2)}  # type: ignore
+
+
+def compare_datatrove(
+    python: str, corpus: Path, ids: list[str], texts: list[str], truth: list[dict], result: dict
+) -> dict:
+    """datatrove and corpuskit (at several thresholds) on the same cleaned texts and the same pairs."""
+    threshold = NearDupOptions().threshold
+    pairs = planted_on_text(texts, ids, truth, threshold)
+    dt = run_datatrove(python, corpus.with_suffix(".clean.jsonl"), pairs)
+    text = dict(zip(ids, texts, strict=True))
+
+    def judge(cluster_of: dict[str, object]) -> dict:
+        merged = cluster_pairs(cluster_of)
+        bad = sum(jaccard(shingle_set(text[a]), shingle_set(text[b])) < threshold - 0.15 for a, b in merged)
+        found = sum(tuple(sorted(p)) in merged for p in pairs)
+        return {"found": found, "merged_pairs": len(merged), "merged_exact_j_lt_0.65": bad}
+
+    out = {k: v for k, v in dt.items() if k != "clusters"}
+    out["pairs_planted_exact_j_ge_0.8_on_cleaned"] = len(pairs)
+    out["datatrove_judged"] = judge(dt["clusters"])
+    for t in (0.7, 0.75, 0.8):
+        stage = NearDup(NearDupOptions(threshold=t))
+        docs = stage([Document(text=x, id=i) for i, x in zip(ids, texts, strict=True)])
+        out[f"corpuskit_t{t}_judged"] = judge({d.id: d.metadata.get("dup_cluster") for d in docs})
+    out["ratio_stage_docs_per_s_vs_datatrove"] = round(result["stage"]["docs_per_s"] / dt["docs_per_s"], 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10000)
@@ -385,20 +419,7 @@ def main(argv: list[str] | None = None) -> None:
     result["stage_fast"] = stage_speed(ids, texts, NearDupOptions(hashing="fast"), args.rounds)
     result["memory"] = memory(ids, texts, options)
     if args.datatrove_python:
-        pairs = planted_on_text(texts, ids, truth, options.threshold)
-        clean_jsonl = corpus.with_suffix(".clean.jsonl")
-        dt = run_datatrove(args.datatrove_python, clean_jsonl, pairs)
-        ours = NearDup(options)
-        kept = {
-            d.id: d.metadata.get("dup_cluster")
-            for d in ours([Document(text=t, id=i) for i, t in zip(ids, texts, strict=True)])
-        }
-        found = sum(kept[a] is not None and kept[a] == kept[b] for a, b in pairs)
-        result["datatrove"] = dt | {
-            "pairs_exact_j_ge_threshold_on_cleaned": len(pairs),
-            "corpuskit_found": found,
-            "ratio_stage_docs_per_s_vs_datatrove": round(result["stage"]["docs_per_s"] / dt["docs_per_s"], 2),
-        }
+        result["datatrove"] = compare_datatrove(args.datatrove_python, corpus, ids, texts, truth, result)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1, default=float) + "\n", encoding="utf-8")
     print(json.dumps({k: result[k] for k in ("signatures", "memory")}, indent=1))

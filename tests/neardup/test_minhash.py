@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from corpuskit.neardup.minhash import EMPTY, Hasher
+from corpuskit.neardup.minhash import EMPTY, Hasher, permutations
 from corpuskit.neardup.shingles import fold, shingle_bounds, shingle_bytes
 
 TEXTS = [
@@ -96,3 +96,13 @@ def test_fast_hash_depends_on_every_byte_of_a_shingle() -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(ValueError, match="hashing must be one of"):
         Hasher("md5")
+
+
+@pytest.mark.parametrize("scheme", ["affine32", "legacy"])
+def test_permutations_are_datasketchs(scheme: str) -> None:
+    if not hasattr(MinHash(num_perm=2), "scheme"):
+        pytest.skip("the installed datasketch predates permutation schemes")
+    theirs = MinHash(num_perm=64, seed=5, scheme=scheme).permutations
+    a, b = permutations(scheme, 64, 5)
+    assert np.array_equal(a, np.asarray(theirs[0], dtype=a.dtype))
+    assert np.array_equal(b, np.asarray(theirs[1], dtype=b.dtype))

@@ -11,9 +11,10 @@ Modes (``NearDupOptions.hashing``):
   for all shingles at once with prefix sums (no per-shingle Python call), the MurmurHash3 64-bit
   finalizer, ``a * h + b mod 2**64`` with 64-bit permutations, and the top 32 bits kept.
 
-Every mode stores a signature as ``num_perm`` uint32 values (legacy values fit: they are < 2**32),
-so the index costs 4 bytes per permutation. The permutation parameters come from datasketch itself
-for the compatible modes, so they can never drift from the installed version.
+``"default"`` (the option's default) resolves to the scheme of the installed datasketch's
+``MinHash()``: ``affine32`` on datasketch >= 2.0, ``legacy`` before. Every mode stores a signature as
+``num_perm`` uint32 values (legacy values fit: they are < 2**32), so the index costs 4 bytes per
+permutation.
 
 Dask-facing API: ``Hasher(mode, num_perm, seed)`` is a small picklable object; ``Hasher.sign(text,
 ngram)`` returns ``(signature, text_key)`` for one document and ``Hasher.sign_many`` a
@@ -86,26 +87,44 @@ def poly_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return fmix(spans ^ (lengths * _LEN_SALT), 64)
 
 
+def datasketch_default() -> str:
+    """The scheme the installed datasketch's ``MinHash()`` uses (it had only "legacy" before 2.0)."""
+    return str(getattr(MinHash(num_perm=2), "scheme", "legacy"))
+
+
+def permutations(mode: str, num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Permutation parameters ``(a, b)``, drawn exactly as datasketch 2.0 draws them per scheme.
+
+    Generated here rather than read from datasketch so that every mode works with any installed
+    version; the tests compare the signatures with the installed datasketch bit for bit.
+    """
+    gen = np.random.RandomState(seed)
+    if mode == "legacy":
+        pairs = [
+            (gen.randint(1, _MERSENNE, dtype=np.uint64), gen.randint(0, _MERSENNE, dtype=np.uint64))
+            for _ in range(num_perm)
+        ]
+        table = np.array(pairs, dtype=np.uint64).T
+        return table[0], table[1]
+    if mode == "affine32":
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        return a, gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2)
+    return a, b | gen.randint(0, 2, num_perm, dtype=np.uint64)
+
+
 class Hasher:
     """The permutations of one (mode, num_perm, seed) and the functions that sign with them."""
 
-    def __init__(self, mode: str = "affine32", num_perm: int = 128, seed: int = 1) -> None:
+    def __init__(self, mode: str = "default", num_perm: int = 128, seed: int = 1) -> None:
+        mode = datasketch_default() if mode == "default" else mode
         if mode not in MODES:
             raise ValueError(f"hashing must be one of {', '.join(MODES)}, not {mode!r}")
         if num_perm < 2:
             raise ValueError("num_perm must be at least 2")
         self.mode, self.num_perm, self.seed = mode, num_perm, seed
-        if mode == "fast":
-            gen = np.random.RandomState(seed)
-            a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-            b = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2)
-            b |= gen.randint(0, 2, num_perm, dtype=np.uint64)
-            self.a, self.b = a, b
-        else:
-            perms = MinHash(num_perm=num_perm, seed=seed, scheme=mode).permutations
-            dtype = np.uint64 if mode == "legacy" else np.uint32
-            self.a = np.asarray(perms[0], dtype=dtype)
-            self.b = np.asarray(perms[1], dtype=dtype)
+        self.a, self.b = permutations(mode, num_perm, seed)
 
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """MinHash of already-hashed shingles (uint32 for compatible modes, uint64 for fast)."""
@@ -146,11 +165,11 @@ class Hasher:
         """A datasketch ``LeanMinHash`` holding ``signature`` (compatible modes only)."""
         if self.mode == "fast":
             raise ValueError("'fast' signatures are not datasketch-compatible")
+        if self.mode != datasketch_default() and self.mode != "legacy":
+            raise ValueError(f"the installed datasketch has no {self.mode!r} scheme")
         dtype = np.uint64 if self.mode == "legacy" else np.uint32
+        extra = {"scheme": self.mode} if hasattr(MinHash(num_perm=2), "scheme") else {}
         minhash = MinHash(
-            seed=self.seed,
-            hashvalues=signature.astype(dtype),
-            permutations=(self.a, self.b),
-            scheme=self.mode,
+            seed=self.seed, hashvalues=signature.astype(dtype), permutations=(self.a, self.b), **extra
         )
         return LeanMinHash(minhash)

@@ -23,7 +23,7 @@ import numpy as np
 from corpuskit.document import Document
 from corpuskit.neardup.index import NearDupIndex
 from corpuskit.neardup.lsh import BandLayout, band_hashes, choose_layout
-from corpuskit.neardup.minhash import Hasher
+from corpuskit.neardup.minhash import Hasher, datasketch_default
 from corpuskit.neardup.phases import Decisions, Settings, find_duplicates
 from corpuskit.stages.base import CorpusStage
 
@@ -38,7 +38,9 @@ class NearDupOptions:
     ngram: int = 5  # words per shingle
     num_perm: int = 128
     seed: int = 1
-    hashing: str = "affine32"  # "affine32" (datasketch 2.x default), "legacy" (datasketch < 2), "fast"
+    hashing: str = (
+        "default"  # installed datasketch's scheme (affine32 on >= 2.0); "affine32", "legacy", "fast"
+    )
     candidate_threshold: float = 0.0  # banding recall >= 0.99 here; 0 means threshold - 0.1
     bands: int = 0  # explicit band layout; 0 means chosen from candidate_threshold
     rows: int = 0
@@ -58,7 +60,7 @@ class NearDupOptions:
         """What must match for signatures of two runs to be comparable."""
         layout = self.layout()
         return {
-            "hashing": self.hashing,
+            "hashing": datasketch_default() if self.hashing == "default" else self.hashing,
             "num_perm": self.num_perm,
             "seed": self.seed,
             "ngram": self.ngram,
