@@ -19,7 +19,7 @@ from corpuskit.document import Document
 from corpuskit.pipeline import Pipeline, Stage
 from corpuskit.readers import EMPTY_REASONS, InputFile, expand_inputs, read_file_safely
 from corpuskit.stages.base import CorpusStage, DocumentStage
-from corpuskit.writers import OutputWriter
+from corpuskit.writers import OutputOptions, OutputWriter
 
 _LINE_SUFFIX = re.compile(r":\d+$")
 LIBRARIES = ("trafilatura", "ftfy", "langdetect", "datasketch", "numpy", "orjson")
@@ -111,7 +111,7 @@ def clean_to_dir(
     out_dir = Path(out_dir)
     digest = config.digest()
     remove_stale_temporaries(out_dir)
-    writer = OutputWriter(out_dir, digest)
+    writer = OutputWriter(out_dir, digest, OutputOptions.from_run(config.run))
     prefix, rest = split_stages(pipeline.stages)
     checkpoint = Checkpoint(out_dir / CHECKPOINT_DIR, digest, [s.name for s in prefix], resume)
     summary = RunSummary()
