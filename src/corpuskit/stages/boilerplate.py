@@ -54,6 +54,7 @@ class BoilerplateOptions:
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...
+    extracted_end_share: float = 0.6  # HTML path: an end marker ends the text after this share of the body
     branding_lines: int = 6  # section branding is looked for among the first lines only
     nav_run: int = 3  # this many navigation-like lines in a row separate furniture from the article
 
@@ -74,8 +75,15 @@ class Classifier:
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
 
     # -- per document ------------------------------------------------------------------------
-    def classify(self, lines: Sequence[str], language: str | None = None) -> list[str | None]:
-        """For each line, the rule that marks it furniture, or None to keep it."""
+    def classify(
+        self, lines: Sequence[str], language: str | None = None, extracted: bool = False
+    ) -> list[str | None]:
+        """For each line, the rule that marks it furniture, or None to keep it.
+
+        ``extracted``: the text is already an extractor's main-content output (the HTML path), so
+        there is no page around the article to find; only rules, furniture runs and a trailing
+        block that starts at an end marker apply.
+        """
         n = len(lines)
         out: list[str | None] = [None] * n
         rows = [i for i in range(n) if lines[i].strip()]
@@ -88,13 +96,16 @@ class Classifier:
         hits: dict[int, Rule] = {}
         for i in rows:
             rule = self.matcher.match(lines[i].strip(), feats[i].words)
-            if rule is not None:
+            if rule is not None and (rule.on_extracted or not extracted):
                 hits[i] = rule
         good = [i for i in rows if i not in hits and self._is_body(feats[i], stops)]
         if self.structural[SECTION_BRANDING]:
             self._section_branding(lines, rows, out)
-        start, end = self._article(rows, good, hits, feats)
-        self._decide(lines, rows, feats, hits, set(good), start, end, out)
+        if extracted:
+            start, end = self._extracted_span(rows, good, hits, feats)
+        else:
+            start, end = self._article(rows, good, hits, feats)
+        self._decide(lines, rows, feats, hits, set(good), start, end, out, extracted)
         for i in rows:
             if out[i] and any(k.search(lines[i]) for k in self.keep):
                 out[i] = None
@@ -161,6 +172,20 @@ class Classifier:
             merged += weight[last]
         return clusters[first][0], clusters[last][-1]
 
+    def _extracted_span(
+        self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
+    ) -> tuple[int, int]:
+        """All of an extractor's output is the article, up to an end marker after most of the body."""
+        total = sum(feats[i].words for i in good)
+        seen = 0
+        last = rows[-1]
+        for i in rows:
+            if i in hits and hits[i].action == "final" and seen >= self.options.extracted_end_share * total:
+                return rows[0], max((g for g in good if g < i), default=rows[0])
+            if i in good:
+                seen += feats[i].words
+        return rows[0], last
+
     def _joins(
         self,
         left: list[int],
@@ -217,6 +242,7 @@ class Classifier:
         start: int,
         end: int,
         out: list[str | None],
+        extracted: bool = False,
     ) -> None:
         o = self.options
         on = self.structural
@@ -247,7 +273,7 @@ class Classifier:
                 run.append(i)
                 continue
             if run:
-                self._decide_run(run, feats, hits, out)
+                self._decide_run(run, feats, hits, out, layout=not extracted)
                 run = []
         # after the article: lines up to the first marker or furniture run are decided as a run;
         # from there on everything goes as one block under the rule of its first line
@@ -264,7 +290,9 @@ class Classifier:
                 block = k - run + 1
                 break
         if block:
-            self._decide_run([i for i in after[:block] if i not in good], feats, hits, out)
+            self._decide_run(
+                [i for i in after[:block] if i not in good], feats, hits, out, layout=not extracted
+            )
         if block < len(after):
             first = after[block]
             block_rule = out[first] or (hits[first].name if first in hits else TRAILING_BLOCK)
@@ -275,7 +303,12 @@ class Classifier:
                     out[i] = out[i] or block_rule
 
     def _decide_run(
-        self, run: list[int], feats: dict[int, LineFeatures], hits: dict[int, Rule], out: list[str | None]
+        self,
+        run: list[int],
+        feats: dict[int, LineFeatures],
+        hits: dict[int, Rule],
+        out: list[str | None],
+        layout: bool = True,
     ) -> None:
         """Non-body lines inside the article, decided with their neighbours.
 
@@ -286,6 +319,8 @@ class Classifier:
         for i in run:
             if i in hits:
                 out[i] = out[i] or hits[i].name
+        if not layout:  # extractor output: tables and short list items are article content
+            return
         nav = [self._nav_like(feats[i], i in hits) for i in run]
         for k, i in enumerate(run):
             if out[i]:
@@ -315,6 +350,16 @@ class Classifier:
     @staticmethod
     def _low_content(f: LineFeatures) -> bool:
         return f.words == 0 or f.digit_ratio > 0.5 or f.symbol_ratio > 0.3
+
+
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
+
+
+def is_extracted(doc: Document) -> bool:
+    """Whether the text came out of an HTML extractor (set by the reader, else told by the file name)."""
+    if "extractor" in doc.metadata:
+        return bool(doc.metadata["extractor"])
+    return doc.source.lower().endswith(HTML_SUFFIXES)
 
 
 def classify_lines(
@@ -347,7 +392,9 @@ class Boilerplate(DocumentStage):
         if not self.options.enabled:
             return
         lines = doc.kept_lines()
-        rules = self.classifier.classify([line.text for line in lines], doc.metadata.get("language"))
+        rules = self.classifier.classify(
+            [line.text for line in lines], doc.metadata.get("language"), extracted=is_extracted(doc)
+        )
         drops = {i: rule for i, rule in enumerate(rules) if rule}
         if drops:
             doc.remove_lines(self.name, drops, lines)

@@ -32,6 +32,7 @@ class Rule:
     max_words: int  # 0: any length
     patterns: tuple[str, ...]
     ignore_case: bool = True
+    on_extracted: bool = True  # also applies to an HTML extractor's output (page-layout rules do not)
 
 
 def builtin_pack_text(name: str) -> str:
@@ -56,12 +57,14 @@ def parse_pack(text: str, where: str) -> list[Rule]:
         action = table.get("action", "drop")
         if action not in ACTIONS:
             raise ConfigError(f"rule {name!r} in {where}: action must be one of {ACTIONS}")
+        ignore_case = bool(table.get("ignore_case", True))
         patterns = tuple(table.get("patterns") or ())
         for pattern in patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise ConfigError(f"rule {name!r} in {where}: bad pattern {pattern!r}: {exc}") from exc
+        patterns = tuple(_scoped(p, ignore_case) for p in patterns)
         rules.append(
             Rule(
                 name=name,
@@ -69,10 +72,19 @@ def parse_pack(text: str, where: str) -> list[Rule]:
                 action=action,
                 max_words=int(table.get("max_words", 0)),
                 patterns=patterns,
-                ignore_case=bool(table.get("ignore_case", True)),
+                ignore_case=ignore_case,
+                on_extracted=bool(table.get("on_extracted", True)),
             )
         )
     return rules
+
+
+def _scoped(pattern: str, ignore_case: bool) -> str:
+    """The pattern with its case flag inside it, so rules merged across packs keep their own flags."""
+    flag = "i" if ignore_case else "-i"
+    if pattern.startswith("^"):
+        return f"^(?{flag}:{pattern[1:]})"
+    return f"(?{flag}:{pattern})"
 
 
 def load_rules(
@@ -93,6 +105,7 @@ def load_rules(
                 max(old.max_words, rule.max_words) if old.max_words and rule.max_words else 0,
                 old.patterns + rule.patterns,
                 old.ignore_case,
+                old.on_extracted,
             )
 
     for name in packs:
