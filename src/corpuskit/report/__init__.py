@@ -13,7 +13,7 @@ from corpuskit.report.html import DEFAULT_MAX_BYTES, build_payload, render_html
 from corpuskit.report.load import Output, load_output
 from corpuskit.report.summary import anchor_for
 
-__all__ = ["FORMATS", "DEFAULT_MAX_BYTES", "Output", "anchor_for", "load_output", "render", "write_report"]
+__all__ = ["FORMATS", "DEFAULT_MAX_BYTES", "Output", "anchor_for", "load_output", "render", "save", "write_report"]
 
 FORMATS = {"html": "report.html", "md": "report.md", "text": "report.txt"}
 
@@ -33,11 +33,15 @@ def write_report(
     out_dir: Path, fmt: str = "html", max_bytes: int = DEFAULT_MAX_BYTES, dest: Path | None = None
 ) -> Path:
     """Write ``OUT/report.html`` (or ``.md`` / ``.txt``) from the files of a run and return its path."""
-    out_dir = Path(out_dir)
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    text = render(load_output(out_dir), fmt, max_bytes)
-    target = Path(dest) if dest is not None else out_dir / FORMATS[fmt]
+    return save(load_output(Path(out_dir)), fmt, max_bytes, dest)
+
+
+def save(out: Output, fmt: str = "html", max_bytes: int = DEFAULT_MAX_BYTES, dest: Path | None = None) -> Path:
+    """Render an already loaded run and write it atomically (to ``OUT/report.<ext>`` by default)."""
+    text = render(out, fmt, max_bytes)
+    target = Path(dest) if dest is not None else out.path / FORMATS[fmt]
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(text, encoding="utf-8", errors="replace")  # lone surrogates in md/text
     tmp.replace(target)  # atomic: a reviewer never opens a half-written report

@@ -11,14 +11,14 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from corpuskit.report import DEFAULT_MAX_BYTES, FORMATS, write_report
-from corpuskit.report.load import load_output
+from corpuskit.report import DEFAULT_MAX_BYTES, FORMATS, render, save
+from corpuskit.report.load import Output, load_output
 from corpuskit.report.terminal import diff_renderable, stats_renderable
 
 _OUT = click.argument("out_dir", metavar="OUT", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
 
-def _load(out_dir: Path):  # noqa: ANN202 - click callback helper
+def _load(out_dir: Path) -> Output:
     try:
         return load_output(out_dir)
     except FileNotFoundError as exc:
@@ -35,14 +35,12 @@ def _load(out_dir: Path):  # noqa: ANN202 - click callback helper
               help="HTML only: embed at most this many MB of document text, sampling beyond it.")
 def report(out_dir: Path, fmt: str, output: Path | None, max_mb: float) -> None:
     """Write the review report of the run in OUT, without cleaning again."""
-    _load(out_dir)  # a clear error for a directory that is not a run's output
+    out = _load(out_dir)
+    max_bytes = int(max_mb * 1e6)
     if output is not None and str(output) == "-":
-        from corpuskit.report import render
-
-        sys.stdout.write(render(load_output(out_dir), fmt, int(max_mb * 1e6)))
+        sys.stdout.write(render(out, fmt, max_bytes))
         return
-    path = write_report(out_dir, fmt, max_bytes=int(max_mb * 1e6), dest=output)
-    click.echo(str(path))
+    click.echo(str(save(out, fmt, max_bytes, dest=output)))
 
 
 @click.command()

@@ -23,10 +23,10 @@ from importlib import resources
 from typing import Any
 
 from corpuskit.report.configtext import config_toml, keep_pattern_stages
-from corpuskit.report.load import DocRecord, Output
+from corpuskit.report.load import DocRecord, Output, without_gc
 from corpuskit.report.summary import Summary, anchor_for, stable_rank, summarize
 
-DEFAULT_MAX_BYTES = 20_000_000  # documented in docs/report.md: a browser opens 20 MB in about a second
+DEFAULT_MAX_BYTES = 20_000_000  # docs/report.md: 17 MB for 10,000 documents opened in 2-5 s in headless chromium
 PER_GROUP = 20  # documents with text guaranteed per rule, rejection reason and near-duplicate cluster
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -53,6 +53,19 @@ class Sampling:
 
 def _segments(doc: DocRecord, rule_index: dict[str, int]) -> list[list[Any]]:
     return [[-1, s.text] if s.rule is None else [rule_index[s.rule], s.text, s.start] for s in doc.segments]
+
+
+def _json_size(doc: DocRecord) -> int:
+    """Bytes the document's segments take in the page's JSON, counted from the kept text and the
+    spans (together they hold exactly the segments' characters) rather than encoded: encoding every
+    document of a large run only to measure it would double the report's cost. It errs high by a
+    few bytes per segment, never low, except for rare control characters."""
+    size = 2 - 4  # the list's brackets, minus the "null" it replaces
+    for text in (doc.text, "".join(span.text for span in doc.spans)):
+        size += len(text.encode("utf-8", "surrogatepass")) + text.count("\n") + text.count('"')
+        size += text.count("\\") + text.count("\t") + 5 * (text.count("<") + text.count(">") + text.count("&"))
+    spans = len(doc.spans)  # kept segments: at most spans + 1; removed ones also carry rule and offset
+    return size + (spans + 1) * 8 + spans * (10 + len(str(doc.base_len)))
 
 
 def _row(doc: DocRecord, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -122,17 +135,21 @@ def choose_sample(out: Output, summary: Summary, row_bytes: list[int], text_byte
 
 def build_payload(out: Output, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Everything the page shows, as plain JSON-ready data."""
+    with without_gc():
+        return _build_payload(out, max_bytes)
+
+
+def _build_payload(out: Output, max_bytes: int) -> dict[str, Any]:
     summary = summarize(out)
     rule_index = {row.key: i for i, row in enumerate(summary.rules)}
     all_rows = [_row(doc, rule_index) for doc in out.docs]
-    segments = [_segments(doc, rule_index) for doc in out.docs]
     row_bytes = [len(json_for_script(row).encode()) + 1 for row in all_rows]
-    text_bytes = [len(json_for_script(seg).encode()) - 4 for seg in segments]  # minus the "null" it replaces
+    text_bytes = [_json_size(doc) for doc in out.docs]
     sample = choose_sample(out, summary, row_bytes, text_bytes, max_bytes)
     rows = []
     for i, row in enumerate(all_rows):
         if i in sample.listed:
-            row["seg"] = segments[i] if i in sample.with_text else None
+            row["seg"] = _segments(out.docs[i], rule_index) if i in sample.with_text else None
             rows.append(row)
     anchors: dict[str, int] = {}
     for row in rows:  # duplicate ids in the input still get distinct anchors

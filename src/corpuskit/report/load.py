@@ -8,12 +8,14 @@ while doing so is kept as a ``problem`` that the report shows instead of hiding.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # orjson is a corpuskit dependency; plain json keeps the report usable without it
     import orjson
@@ -25,9 +27,11 @@ except ImportError:  # pragma: no cover - exercised only where orjson is missing
 CORPUS, REJECTED, REMOVED, MANIFEST = "corpus.jsonl", "rejected.jsonl", "removed.jsonl", "manifest.json"
 
 
-@dataclass(slots=True, frozen=True)
-class Span:
-    """One line of ``removed.jsonl``: a removed piece of a document's base text."""
+class Span(NamedTuple):
+    """One line of ``removed.jsonl``: a removed piece of a document's base text.
+
+    A NamedTuple, not a dataclass: a large run has millions of spans, and tuples are cheap to make.
+    """
 
     stage: str
     rule: str
@@ -40,8 +44,7 @@ class Span:
         return f"{self.stage}.{self.rule}"
 
 
-@dataclass(slots=True, frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A run of base text that was either kept (``rule`` is None) or removed by ``rule``."""
 
     rule: str | None
@@ -59,27 +62,41 @@ class DocRecord:
     metadata: dict[str, Any]
     spans: list[Span]
     rejection: dict[str, Any] | None = None
-    segments: list[Segment] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     order: int = 0
+    base_len: int = 0
+    removed_chars: int = 0
+    rule_stats: dict[str, list[int]] = field(default_factory=dict)  # "stage.rule" -> [chars, spans]
+
+    def rebuild(self) -> None:
+        """Check the spans against the kept text and count them per rule.
+
+        Segments are not kept: for a large run they would hold a second copy of every document, and
+        the report needs them only for the documents it shows.
+        """
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self.problems = check_spans(len(self.text), self.spans)
+        self.rule_stats = {}
+        for span in self.spans:
+            stats = self.rule_stats.setdefault(span.key, [0, 0])
+            stats[0] += len(span.text)
+            stats[1] += 1
+        self.removed_chars = sum(chars for chars, _ in self.rule_stats.values())
+        self.base_len = len(self.text) + self.removed_chars
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The base text as kept and removed segments, in order (built on each call)."""
+        return reconstruct(self.text, self.spans)[0]
 
     @property
     def kept(self) -> bool:
         return self.rejection is None
 
     @property
-    def base_len(self) -> int:
-        return sum(len(s.text) for s in self.segments)
-
-    @property
-    def removed_chars(self) -> int:
-        return sum(len(s.text) for s in self.spans)
-
-    @property
     def removed_share(self) -> float:
         """Share of the base text cut out by span removals (rejection not counted)."""
-        total = self.base_len
-        return self.removed_chars / total if total else 0.0
+        return self.removed_chars / self.base_len if self.base_len else 0.0
 
     @property
     def language(self) -> str:
@@ -94,7 +111,7 @@ class DocRecord:
 
     @property
     def rule_keys(self) -> list[str]:
-        return sorted({s.key for s in self.spans})
+        return sorted(self.rule_stats)
 
 
 @dataclass(slots=True)
@@ -139,6 +156,19 @@ def reconstruct(kept: str, spans: list[Span]) -> tuple[list[Segment], list[str]]
     return segments, problems
 
 
+def check_spans(kept_len: int, spans: list[Span]) -> list[str]:
+    """The problems ``reconstruct`` would find, without building segments (spans sorted by start)."""
+    problems: list[str] = []
+    base_pos = kept_pos = 0
+    for span in spans:
+        size = len(span.text)
+        if size != span.end - span.start or span.start < base_pos or kept_pos + span.start - base_pos > kept_len:
+            return reconstruct("\0" * kept_len, spans)[1]  # rare: let the full pass word the problems
+        kept_pos += span.start - base_pos
+        base_pos = span.start + size
+    return problems
+
+
 def base_text(segments: list[Segment]) -> str:
     return "".join(s.text for s in segments)
 
@@ -166,9 +196,29 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
             yield number, record if isinstance(record, dict) else None
 
 
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of small acyclic objects.
+
+    Its repeated full passes over a growing heap cost more than half the time of loading a large
+    run; the objects made here (tuples, dicts, strings) hold no reference cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_output(out_dir: str | Path) -> Output:
     """Read corpus, rejected, removed and manifest files of one run."""
-    path = Path(out_dir)
+    with without_gc():
+        return _load_output(Path(out_dir))
+
+
+def _load_output(path: Path) -> Output:
     if not path.is_dir():
         raise FileNotFoundError(f"{path} is not a corpuskit output directory")
     problems: list[str] = []
@@ -229,5 +279,5 @@ def _doc(
         rejection["reason"] = str(rejection.get("reason") or "unknown")
         rejection["stage"] = str(rejection.get("stage") or "")
     doc = DocRecord(doc_id, source, rec.get("text") or "", dict(metadata), spans, rejection, order=order)
-    doc.segments, doc.problems = reconstruct(doc.text, spans)
+    doc.rebuild()
     return doc

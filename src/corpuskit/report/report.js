@@ -153,8 +153,9 @@
     });
     $("controls").addEventListener("submit", function (e) { e.preventDefault(); });
     $("more").addEventListener("click", renderMore);
-    if ("IntersectionObserver" in window) {
-      new IntersectionObserver(function (es) { if (es[0].isIntersecting) renderMore(); }).observe($("sentinel"));
+    if ("IntersectionObserver" in window) {  // render the next page before the reader reaches the end
+      new IntersectionObserver(function (es) { if (es[0].isIntersecting) renderMore(); },
+        { rootMargin: "0px 0px 800px 0px" }).observe($("sentinel"));
     }
   }
   function setFilter(id, value) {
@@ -193,7 +194,12 @@
     while (shown < end) $("doc-list").appendChild(card(current[shown++]));
     $("more").hidden = shown >= current.length;
   }
-  function renderMore() { renderUpTo(Math.min(current.length, shown + PAGE)); }
+  function renderMore() {
+    renderUpTo(Math.min(current.length, shown + PAGE));
+    // the observer fires on changes only: if the new cards did not push the sentinel away, go on
+    var r = $("sentinel").getBoundingClientRect();
+    if (shown < current.length && r.top >= 0 && r.top < window.innerHeight + 800) requestAnimationFrame(renderMore);
+  }
   function rerender() {
     var linked = $("linked").firstChild, d = linked ? byAnchor.get(linked.id) : null;
     $("linked").textContent = "";

@@ -73,17 +73,15 @@ def summarize(out: Output, top: int = 20) -> Summary:
     config = out.config
     rules: dict[str, RuleRow] = {}
     for doc in out.docs:
-        seen = set()
-        for span in doc.spans:
-            row = rules.get(span.key)
+        for key, (chars, spans) in doc.rule_stats.items():
+            row = rules.get(key)
             if row is None:
-                snippet = switch_off_snippet(span.stage, span.rule, config)
-                row = rules[span.key] = RuleRow(span.key, span.stage, span.rule, snippet=snippet)
-            row.chars += len(span.text)
-            row.spans += 1
-            if span.key not in seen:
-                row.docs += 1
-                seen.add(span.key)
+                stage, _, rule = key.partition(".")
+                snippet = switch_off_snippet(stage, rule, config)
+                row = rules[key] = RuleRow(key, stage, rule, snippet=snippet)
+            row.chars += chars
+            row.spans += spans
+            row.docs += 1
     reasons: dict[str, ReasonRow] = {}
     languages: dict[str, int] = {}
     for doc in out.docs:

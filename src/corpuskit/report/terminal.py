@@ -75,7 +75,8 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 def diff_lines(doc: DocRecord, context: int = 3, rules: bool = True) -> Iterator[Text]:
     """A unified diff (base text -> kept text) as coloured lines; removed lines name their rules."""
-    base, kept = base_text(doc.segments), kept_text(doc.segments)
+    segments = doc.segments
+    base, kept = base_text(segments), kept_text(segments)
     a, b = base.split("\n"), kept.split("\n")
     offsets = _line_spans(base)
     yield Text(f"--- base/{safe(doc.id)}", style="bold red")
