@@ -39,7 +39,7 @@ class LineFeatures:
 
 def load_stopwords(text: str) -> frozenset[str]:
     """Parse a stopword file: one word a line, ``#`` starts a comment line."""
-    return frozenset(w.strip().casefold() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
 def guess_language(
@@ -52,7 +52,7 @@ def guess_language(
     """
     words: list[str] = []
     for line in lines:
-        words.extend(w.casefold() for w in _LETTER_WORD.findall(line))
+        words.extend(w.lower() for w in _LETTER_WORD.findall(line))
         if len(words) >= max_words:
             break
     if not words:
@@ -68,23 +68,32 @@ def guess_language(
 def line_features(line: str, stopwords: frozenset[str]) -> LineFeatures:
     """Measure one line; ``stopwords`` is the document's list (may be empty)."""
     stripped = line.strip()
-    nonspace = max(1, sum(1 for c in stripped if not c.isspace()))
-    cjk_chars = len(_CJK.findall(stripped))
-    cjk = cjk_chars > 0.3 * nonspace
+    nonspace = max(1, len(stripped) - stripped.count(" "))
+    cjk = False
+    cjk_chars = 0
+    if stripped and max(stripped) >= "\u3040":  # only then can the line hold CJK characters
+        cjk_chars = len(_CJK.findall(stripped))
+        cjk = cjk_chars > 0.3 * nonspace
     tokens = _WORD.findall(stripped)
-    letter_words = _LETTER_WORD.findall(stripped)
+    letters = upper = hits = 0
+    for token in tokens:
+        first = token[0]
+        if first.isalpha():
+            letters += 1
+            upper += first.isupper()
+        if stopwords and token.lower() in stopwords:
+            hits += 1
     if cjk:
         words = max(len(tokens), cjk_chars // CJK_CHARS_PER_WORD)
         density = 0.0
     else:
         words = len(tokens)
-        density = (sum(1 for w in tokens if w.casefold() in stopwords) / len(tokens)) if tokens else 0.0
-    title = sum(1 for w in letter_words if w[0].isupper()) / len(letter_words) if letter_words else 0.0
+        density = hits / words if words else 0.0
     return LineFeatures(
         words=words,
         chars=len(stripped),
         stopword_density=density,
-        title_share=title,
+        title_share=upper / letters if letters else 0.0,
         separators=len(_SEPARATORS.findall(stripped)),
         digit_ratio=len(_DIGIT.findall(stripped)) / nonspace,
         symbol_ratio=len(_SYMBOL.findall(stripped)) / nonspace,
