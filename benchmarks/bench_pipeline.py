@@ -13,7 +13,10 @@ RSS is its own:
   workers; ``dask_2``: the same on a 2-worker Dask LocalCluster; each with the per-stage seconds of
   its manifest (summed over workers) and the peak RSS of the driver and of the largest worker;
 - ``datatrove_1``/``_2``: ``bench_datatrove_pipeline.py`` in datatrove's own venv (no LanguageFilter);
-- ``big``: ``--workers 2`` over ``--big`` documents, for peak RSS at 10x the corpus.
+- ``mem_small``/``mem_big``: ``--workers 2`` over ``--n`` and ``--big`` documents, for peak RSS at
+  10x the corpus. ``--mem-stages`` picks the stages (default: all); on a slow or busy machine
+  ``normalize,neardup`` measures the pipeline's own memory (spill, batches, writer, dedup index) in
+  a fraction of the time, since the other stages keep no corpus-wide state.
 
 Writes ``benchmarks/results/pipeline.json`` (ratios under ``ratios``) and prints a summary. The
 machine's load average is recorded next to each timing: numbers from a busy machine are not
@@ -110,11 +113,11 @@ def naive(path: Path, limit: int) -> dict:
     return out
 
 
-def clean_run(path: Path, workers: int, executor: str) -> dict:
+def clean_run(path: Path, workers: int, executor: str, stages: str = "") -> dict:
     """One ``clean`` in a subprocess (``_run`` below); its timings, stage breakdown and peak RSS."""
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="corpuskit-bench-") as out:
-        cmd = [sys.executable, __file__, "_run", str(path), out, str(workers), executor]
+        cmd = [sys.executable, __file__, "_run", str(path), out, str(workers), executor, stages]
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result.update(rates(result["documents"], path.stat().st_size, result["seconds"]))
@@ -122,21 +125,25 @@ def clean_run(path: Path, workers: int, executor: str) -> dict:
     return result
 
 
-def _run(path: str, out: str, workers: int, executor: str) -> None:
+def _run(path: str, out: str, workers: int, executor: str, stages: str) -> None:
     """Subprocess body: clean ``path`` into ``out`` and print one JSON line."""
+    from dataclasses import replace
+
     from corpuskit.config import Config
     from corpuskit.executors import make_executor
     from corpuskit.pipeline import Pipeline
     from corpuskit.runner import clean_to_dir
 
     config = Config()
+    if stages:
+        config = replace(config, run=replace(config.run, stages=tuple(stages.split(","))))
     pipeline = Pipeline.from_config(config, make_executor(workers, executor))
     started = time.perf_counter()
     summary = clean_to_dir([path], out, config, pipeline=pipeline, report=False)
     seconds = time.perf_counter() - started
     manifest = json.loads((Path(out) / "manifest.json").read_text())
     print(json.dumps({
-        "executor": executor, "workers": workers, "documents": summary.documents_in, "kept": summary.kept,
+        "executor": executor, "workers": workers, "stages": list(config.run.stages), "documents": summary.documents_in, "kept": summary.kept,
         "seconds": seconds, "stage_seconds": {k: v["seconds"] for k, v in manifest["stages"].items()},
         "neardup_counts": manifest["stages"].get("neardup", {}).get("reasons", {}),
         "peak_rss_mb_driver": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -171,19 +178,20 @@ def ratio(a: dict | None, b: dict | None) -> float | None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_run":
-        _run(argv[1], argv[2], int(argv[3]), argv[4])
+        _run(argv[1], argv[2], int(argv[3]), argv[4], argv[5] if len(argv) > 5 else "")
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=10000, help="documents of the main corpus")
     parser.add_argument("--big", type=int, default=100000, help="documents of the memory run (0: skip)")
+    parser.add_argument("--mem-stages", default="", help="stages of the memory runs (default: all)")
     parser.add_argument("--naive-docs", type=int, default=10000, help="documents for the naive composition")
     parser.add_argument("--datatrove-python", default="", help="python of a venv with datatrove installed")
     parser.add_argument("--datatrove-docs", type=int, default=2000, help="documents for datatrove (a rate)")
-    parser.add_argument("--only", default="", help="comma-separated subset of: io,naive,local,dask,datatrove,big")
+    parser.add_argument("--only", default="", help="comma-separated subset of: io,naive,local,dask,datatrove,mem")
     parser.add_argument("--out", default=str(RESULTS / "pipeline.json"))
     parser.add_argument("--merge", default="", help="results JSON of an earlier run whose steps are reused")
     args = parser.parse_args(argv)
-    only = set(filter(None, args.only.split(","))) or {"io", "naive", "local", "dask", "datatrove", "big"}
+    only = set(filter(None, args.only.split(","))) or {"io", "naive", "local", "dask", "datatrove", "mem"}
     main_corpus = corpus(args.n)
     results: dict = json.loads(Path(args.merge).read_text()) if args.merge else {}
     results.pop("ratios", None)
@@ -200,7 +208,8 @@ def main(argv: list[str] | None = None) -> None:
             steps.append(("datatrove", f"datatrove_{workers}",
                           lambda w=workers: datatrove(args.datatrove_python, main_corpus, w, args.datatrove_docs)))  # fmt: skip
     if args.big:
-        steps.append(("big", "big_local_2", lambda: clean_run(corpus(args.big), 2, "local")))
+        steps.append(("mem", "mem_small", lambda: clean_run(main_corpus, 2, "local", args.mem_stages)))
+        steps.append(("mem", "mem_big", lambda: clean_run(corpus(args.big), 2, "local", args.mem_stages)))
     for group, name, step in steps:
         if group in only:
             print(f"running {name} ...", file=sys.stderr, flush=True)
@@ -216,12 +225,10 @@ def main(argv: list[str] | None = None) -> None:
         "local_1_vs_datatrove_1": ratio(r("local_1"), r("datatrove_1")),
         "local_2_vs_datatrove_2": ratio(r("local_2"), r("datatrove_2")),
     }
-    if r("big") or r("big_local_2"):
-        small, big = r("local_2"), r("big_local_2")
-        if small and big:
-            results["ratios"]["peak_rss_driver_big_vs_small"] = round(
-                big["peak_rss_mb_driver"] / small["peak_rss_mb_driver"], 2
-            )
+    small, big = r("mem_small"), r("mem_big")
+    if small and big:
+        for key in ("peak_rss_mb_driver", "peak_rss_mb_largest_worker"):
+            results["ratios"][f"{key}_big_vs_small"] = round(big[key] / small[key], 2)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps(results["ratios"], indent=2))

@@ -100,15 +100,18 @@ class Pipeline:
     def _batch_step(self, stages: list[DocumentStage], stream: Iterable[Document]) -> Iterator[Document]:
         return self.executor.map_batches(stages, stream, self.config.run.batch_size)
 
-    @staticmethod
-    def _corpus_pass(stage: CorpusStage, stream: Iterable[Document]) -> Iterator[Document]:
+    def _corpus_pass(self, stage: CorpusStage, stream: Iterable[Document]) -> Iterator[Document]:
         with tempfile.TemporaryFile(prefix="corpuskit-spill-") as spill:
             count = 0
             for doc in stream:
                 stage.run_observe(doc)
                 pickle.dump(doc, spill, protocol=pickle.HIGHEST_PROTOCOL)
                 count += 1
-            stage.run_finalize()
+            finalize = getattr(self.executor, "finalize", None)  # e.g. Dask runs the dedup phases
+            if finalize is not None:
+                finalize(stage)
+            else:
+                stage.run_finalize()
             spill.seek(0)
             for _ in range(count):
                 yield stage.run_apply(pickle.load(spill))

@@ -29,17 +29,6 @@ MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "tools" / "make_corpus.py"
 
 
 @pytest.fixture(scope="module")
-def dask_client():
-    from distributed import Client, LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(cluster)
-    yield client
-    client.close()
-    cluster.close()
-
-
-@pytest.fixture(scope="module")
 def generated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not MAKE_CORPUS.is_file():
         pytest.skip("../shared/bench/tools/make_corpus.py is not present on this machine")

@@ -13,8 +13,10 @@ With ``scheduler`` (``tcp://HOST:PORT``) the run uses that cluster; without it a
 CPU-bound Python, so one thread per worker process is the right shape; a lock keeps a multi-threaded
 worker correct anyway (stage objects hold lazily built state and counters).
 
-The near-duplicate phases after the signatures (band buckets, clusters) run through
-:mod:`corpuskit.executors.dask_neardup` when the stage offers them.
+``finalize(stage)`` runs a corpus stage's corpus-wide step. A stage that offers
+``finalize_with(find)`` (the near-duplicate stage: ``find`` has the signature of
+``neardup.phases.find_duplicates``) gets :func:`corpuskit.executors.dask_neardup.find_duplicates_dask`,
+so band buckets, verification and clusters run on the cluster; other stages finalize locally.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -102,6 +105,25 @@ class DaskExecutor:
             for future in window:
                 future.cancel()
             stage_set.release()
+
+    def finalize(self, stage: Any) -> None:
+        """The corpus-wide step of ``stage``, on the cluster when the stage supports it."""
+        finalize_with = getattr(stage, "finalize_with", None)
+        if finalize_with is None:
+            stage.run_finalize()
+            return
+        started = time.perf_counter()
+        finalize_with(self.find_duplicates)
+        stage.stats.seconds += time.perf_counter() - started
+
+    def find_duplicates(self, signatures: Any, keys: Any, lengths: Any, settings: Any, index: Any = None) -> Any:
+        """``neardup.phases.find_duplicates`` on the cluster (locally when extending an index)."""
+        from corpuskit.executors.dask_neardup import find_duplicates_dask
+        from corpuskit.neardup.phases import find_duplicates
+
+        if index is not None and index.count:
+            return find_duplicates(signatures, keys, lengths, settings, index)
+        return find_duplicates_dask(self.client, signatures, keys, lengths, settings)
 
     @staticmethod
     def _collect(stages: Sequence, future: Any) -> list[Document]:
