@@ -207,20 +207,20 @@ PARA = [
 ]
 
 
-def test_short_line_between_paragraphs_is_a_subheading():
+def test_short_line_between_paragraphs_is_a_subheading(classifier: Classifier):
     lines = [PARA[0], "", "What happens next", "", PARA[1], "", PARA[2]]
-    assert classify_lines(lines) == [None] * len(lines)
+    assert classifier.classify(lines) == [None] * len(lines)
 
 
-def test_short_lines_in_a_furniture_run_go():
+def test_short_lines_in_a_furniture_run_go(classifier: Classifier):
     lines = ["Home", "News", "Sport", "Weather", "", "Harbour gates ready for winter", "", *PARA]
-    out = classify_lines(lines)
+    out = classifier.classify(lines)
     assert all(out[:4]) and BEFORE_ARTICLE in out[:4]
     assert out[5] is None  # the headline just above the article stays
     assert out[7:] == [None] * 3
 
 
-def test_trailing_block_goes_under_its_first_rule():
+def test_trailing_block_goes_under_its_first_rule(classifier: Classifier):
     teaser = (
         "Council approves new budget for schools after a long debate about the cost of repairs and heating."
     )
@@ -233,33 +233,33 @@ def test_trailing_block_goes_under_its_first_rule():
         "Storm season: what to expect",
         teaser + " Again.",
     ]
-    out = classify_lines(lines)
+    out = classifier.classify(lines)
     assert out[:6] == [None] * 6
     assert out[7:] == ["related_heading"] * 4
 
 
-def test_body_resumes_after_a_short_inline_module():
+def test_body_resumes_after_a_short_inline_module(classifier: Classifier):
     body = [p + " " + p for p in PARA]
     lines = [*body, "", "Related", "Short teaser headline", "", *body, *body]
-    out = classify_lines(lines)
+    out = classifier.classify(lines)
     assert out[4] == "related_heading"
     assert all(out[i] is None for i in range(7, len(lines)))
 
 
-def test_comments_after_the_article_are_not_the_article():
+def test_comments_after_the_article_are_not_the_article(classifier: Classifier):
     comment = (
         "I completely agree with this, the gates should have been built ten years ago when we first asked."
     )
     lines = [*PARA, "", "12 comments", *([comment, "Reply"] * 8)]
-    out = classify_lines(lines)
+    out = classifier.classify(lines)
     assert out[:3] == [None] * 3
     assert all(rule for rule in out[4:])
 
 
 # -- options ----------------------------------------------------------------------------------
-def test_disabled_rules_and_keep_patterns():
+def test_disabled_rules_and_keep_patterns(classifier: Classifier):
     lines = [*PARA, "Advertisement", PARA[0] + " And more."]
-    assert classify_lines(lines)[3] == "advertisement"
+    assert classify_lines(lines)[3] == classifier.classify(lines)[3] == "advertisement"
     assert classify_lines(lines, options=BoilerplateOptions(disabled_rules=("advertisement",)))[3] is None
     assert classify_lines(lines, options=BoilerplateOptions(keep_patterns=("^Advert",)))[3] is None
 
@@ -297,14 +297,19 @@ def test_fixtures_cover_four_languages():
     assert {name[:2] for name in FIXTURE_NAMES} >= {"en", "de", "fr", "es"}
 
 
+@pytest.fixture(scope="module")
+def stages() -> list:
+    return [Normalize(), Boilerplate(), Repetition()]
+
+
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture_cleans_as_expected(name: str):
+def test_fixture_cleans_as_expected(name: str, stages: list):
     rows = []
     for line in (FIXTURES / f"{name}.tsv").read_text(encoding="utf-8").split("\n")[:-1]:
         label, _, text = line.partition("\t") if line else ("blank", "", "")
         rows.append((label, text))
     doc = Document(text="\n".join(text for _, text in rows), id=name)
-    for stage in (Normalize(), Boilerplate(), Repetition()):
+    for stage in stages:
         stage.run_one(doc)
     kept = set(doc.text.split("\n"))
     wrong = [
