@@ -1,4 +1,4 @@
-"""Helpers for the reliability tests: hostile input folders and output-folder checks."""
+"""Helpers for the reliability tests (hypothesis strategies at the end): hostile input folders and output-folder checks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ import json
 import os
 import random
 from pathlib import Path
+
+from hypothesis import strategies as st
+
+from corpuskit.config import Config
+from corpuskit.document import Document
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -136,3 +141,42 @@ def build_bad_inputs(root: Path) -> dict[str, tuple[str, ...]]:
 
 
 CLI = ["-c", "import sys; from corpuskit.cli import main; sys.argv[0] = 'corpuskit'; main()"]
+
+
+# -- text strategies for the cleaning laws (test_laws, test_fuzz) ------------------------------
+CONFIG = Config()
+PER_DOCUMENT = [n for n in CONFIG.run.stages if n not in ("neardup", "site_repetition")]
+FURNITURE = [
+    "Share this article", "Facebook · Twitter · Email", "Subscribe now for just $1 a week", "Advertisement",
+    "{{ article.byline }}", "%%AUTHOR%%", "Read more on: Politics, Economy, Europe", "Photo: Jane Doe/Reuters",
+    "Back to top", "More from the newsroom", "12 comments", "Sign in to manage your profile", "Menu | Home | News",
+]  # fmt: skip
+
+
+def _real_lines() -> list[str]:
+    lines = [line for p in PARAGRAPHS for line in p.split(". ")]
+    if SEEDS.is_dir():
+        for path in sorted(SEEDS.glob("*.txt")):
+            lines += [line for line in path.read_text(encoding="utf-8").split("\n")]
+    return lines
+
+
+REAL = _real_lines()
+line = st.one_of(st.sampled_from(REAL), st.sampled_from(FURNITURE), st.just(""), st.text(max_size=60))
+articles = st.lists(line, max_size=40).map("\n".join)
+mojibake = articles.map(lambda t: t.encode("utf-8").decode("cp1252", errors="ignore"))
+any_str = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=300)  # surrogates too
+texts = st.one_of(articles, mojibake, any_str, st.text(max_size=300))
+
+
+def reconstruct(doc: Document) -> str:
+    """Interleave the kept text with the removed spans by their offsets into the base."""
+    out, kept, pos = [], iter(doc.text), 0
+    for removal in doc.iter_removals():
+        out.append("".join(next(kept) for _ in range(removal.start - pos)))
+        out.append(removal.text)
+        pos = removal.end
+    out.append("".join(kept))
+    return "".join(out)
+
+

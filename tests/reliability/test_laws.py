@@ -12,38 +12,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reliability_helpers import PARAGRAPHS, SEEDS
+from reliability_helpers import CONFIG, FURNITURE, PER_DOCUMENT, REAL, any_str, articles, reconstruct, texts
 
-from corpuskit.config import Config
 from corpuskit.document import Document
 from corpuskit.pipeline import Pipeline, build_stage, clean_text
 from corpuskit.stages.normalize import normalize_text
 
-CONFIG = Config()
-PER_DOCUMENT = [n for n in CONFIG.run.stages if n not in ("neardup", "site_repetition")]
-FURNITURE = [
-    "Share this article", "Facebook · Twitter · Email", "Subscribe now for just $1 a week", "Advertisement",
-    "{{ article.byline }}", "%%AUTHOR%%", "Read more on: Politics, Economy, Europe", "Photo: Jane Doe/Reuters",
-    "Back to top", "More from the newsroom", "12 comments", "Sign in to manage your profile", "Menu | Home | News",
-]  # fmt: skip
-
-
-def _real_lines() -> list[str]:
-    lines = [line for p in PARAGRAPHS for line in p.split(". ")]
-    if SEEDS.is_dir():
-        for path in sorted(SEEDS.glob("*.txt")):
-            lines += [line for line in path.read_text(encoding="utf-8").split("\n")]
-    return lines
-
-
-REAL = _real_lines()
-line = st.one_of(st.sampled_from(REAL), st.sampled_from(FURNITURE), st.just(""), st.text(max_size=60))
-articles = st.lists(line, max_size=40).map("\n".join)
-mojibake = articles.map(lambda t: t.encode("utf-8").decode("cp1252", errors="ignore"))
-any_str = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=300)  # surrogates too
-texts = st.one_of(articles, mojibake, any_str, st.text(max_size=300))
-
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the normal suite sees the same examples every time; tests/reliability/test_fuzz.py
+# (marked slow, and `nox -s fuzz`) runs the same laws on many random ones.
+FAST = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
@@ -54,17 +31,6 @@ def pipeline() -> Pipeline:
 
 def clean_doc(pipeline: Pipeline, text: str) -> Document:
     return next(pipeline.run([Document(text=text, id="law")]))
-
-
-def reconstruct(doc: Document) -> str:
-    """Interleave the kept text with the removed spans by their offsets into the base."""
-    out, kept, pos = [], iter(doc.text), 0
-    for removal in doc.iter_removals():
-        out.append("".join(next(kept) for _ in range(removal.start - pos)))
-        out.append(removal.text)
-        pos = removal.end
-    out.append("".join(kept))
-    return "".join(out)
 
 
 def test_law_helper_is_clean_text(pipeline: Pipeline) -> None:
@@ -104,3 +70,11 @@ def test_no_stage_raises_on_its_own(pipeline: Pipeline, text: str) -> None:
     for stage in pipeline.stages:
         doc = stage.run_one(Document(text=text, id="alone"))
         assert isinstance(doc.text, str)
+
+
+@pytest.mark.xfail(strict=True, reason="normalize_text folds NBSP to a space after ftfy, and ftfy then reads "
+                   "the space as a mojibake byte; fix: repeat normalize_text until it no longer changes")
+def test_normalize_is_idempotent_on_mojibake_next_to_nbsp() -> None:
+    """Found by test_fuzz: ftfy is idempotent on its own output, but not after the whitespace fold."""
+    once = normalize_text("\u00c2\u00c3\u201e\u00f1\u00a0\u00ac\u00b5")
+    assert normalize_text(once) == once
