@@ -98,7 +98,15 @@ class Classifier:
             rule = self.matcher.match(lines[i].strip(), feats[i].words)
             if rule is not None and (rule.on_extracted or not extracted):
                 hits[i] = rule
-        good = [i for i in rows if i not in hits and self._is_body(feats[i], stops)]
+        good = [
+            i
+            for i in rows
+            if i not in hits
+            and self._is_body(feats[i], stops)
+            # unpunctuated lines packed without blank lines are a list of headlines (teasers);
+            # extractor output has no blank lines, so this says nothing there
+            and (extracted or feats[i].sentence_end or feats[i].words >= 30 or not self._tight(lines, i))
+        ]
         if self.structural[SECTION_BRANDING]:
             self._section_branding(lines, rows, out)
         if extracted:
