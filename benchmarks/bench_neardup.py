@@ -118,10 +118,16 @@ def clusters_at(signed: tuple, options: NearDupOptions) -> np.ndarray:
 
 
 def merged_pairs(keeper: np.ndarray) -> set[tuple[int, int]]:
-    groups: dict[int, list[int]] = {}
-    for row in np.flatnonzero(keeper >= 0).tolist():
-        groups.setdefault(int(keeper[row]), []).append(row)
-    return {(a, b) for g in groups.values() for a, b in itertools.combinations(sorted(g), 2)}
+    return cluster_pairs({row: int(keeper[row]) for row in np.flatnonzero(keeper >= 0).tolist()})
+
+
+def cluster_pairs(cluster_of: dict) -> set[tuple]:
+    """Every pair of members of one cluster (``None`` or -1: not clustered), smaller member first."""
+    groups: dict[object, list] = {}
+    for member, cluster in cluster_of.items():
+        if cluster is not None and cluster != -1:
+            groups.setdefault(cluster, []).append(member)
+    return {p for g in groups.values() for p in itertools.combinations(sorted(g), 2)}
 
 
 def curve(
@@ -151,6 +157,11 @@ def curve(
             wanted = [(min(a, b), max(a, b)) for a, b, j in planted if j >= floor]
             result[name] = round(sum(p in merged for p in wanted) / len(wanted), 4) if wanted else None
             result[name.replace("recall", "pairs")] = len(wanted)
+        for i in {i for pair in wanted for i in pair} - shingles.keys():
+            shingles[i] = shingle_set(texts[i], options.ngram)
+        reachable = sum(jaccard(shingles[a], shingles[b]) >= t for a, b in wanted)
+        # the share of those pairs still >= t on the texts the stage sees: what cleaning leaves possible
+        result["ceiling_input_j_ge_t"] = round(reachable / len(wanted), 4) if wanted else None
         bad = sum(j < t - 0.15 for j in exact.values())
         result["merged_exact_j_lt_t-0.15"] = bad
         result["bad_merge_share"] = round(bad / len(merged), 5) if merged else 0.0
@@ -208,15 +219,19 @@ def brute_force(texts: list[str], base: NearDupOptions, thresholds: list[float])
 # -- speed and memory ---------------------------------------------------------------------------
 
 
-def rate(fn, texts: list[str], rounds: int) -> float:
-    """Best docs/s over ``rounds`` passes of ``fn`` over ``texts``."""
-    best = float("inf")
+def rates(fns: dict, texts: list[str], rounds: int, chunk: int = 50) -> dict[str, float]:
+    """docs/s of each function, interleaved chunk by chunk so that load from other processes hits all
+    of them alike; each chunk's time is the best of ``rounds``."""
+    best = {name: [float("inf")] * ((len(texts) + chunk - 1) // chunk) for name in fns}
     for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
-            fn(text)
-        best = min(best, time.perf_counter() - started)
-    return len(texts) / best
+        for k in range(0, len(texts), chunk):
+            part = texts[k : k + chunk]
+            for name, fn in fns.items():
+                started = time.perf_counter()
+                for text in part:
+                    fn(text)
+                best[name][k // chunk] = min(best[name][k // chunk], time.perf_counter() - started)
+    return {name: len(texts) / sum(times) for name, times in best.items()}
 
 
 def floor(text: str) -> None:
@@ -240,15 +255,19 @@ def datasketch_batch(text: str) -> None:
 
 def signature_speed(texts: list[str], rounds: int, slow_docs: int) -> dict:
     hashers = {mode: Hasher(mode) for mode in ("affine32", "legacy", "fast")}
-    out = {"docs": len(texts), "docs_for_datasketch_loop": slow_docs}
-    out["floor_shingle_sha1"] = rate(floor, texts, rounds)
-    for mode, hasher in hashers.items():
-        out[f"corpuskit_{mode}"] = rate(lambda t, h=hasher: h.sign(t, 5), texts, rounds)
-    out["datasketch_update_batch"] = rate(datasketch_batch, texts, rounds)
-    out["datasketch_update_loop"] = rate(datasketch_loop, texts[:slow_docs], rounds)
+    out: dict = {"docs": len(texts), "docs_for_datasketch_loop": slow_docs}
+    fns = {"floor_shingle_sha1": floor, "datasketch_update_batch": datasketch_batch}
+    fns |= {f"corpuskit_{mode}": (lambda t, h=hasher: h.sign(t, 5)) for mode, hasher in hashers.items()}
+    out |= rates(fns, texts, rounds)
+    slow = rates(
+        {"datasketch_update_loop": datasketch_loop, "corpuskit_affine32": fns["corpuskit_affine32"]},
+        texts[:slow_docs],
+        rounds,
+    )
+    out["datasketch_update_loop"] = slow["datasketch_update_loop"]
+    out["ratio_affine32_vs_datasketch_loop"] = slow["corpuskit_affine32"] / slow["datasketch_update_loop"]
     base = out["corpuskit_affine32"]
     out["ratio_affine32_vs_floor"] = base / out["floor_shingle_sha1"]
-    out["ratio_affine32_vs_datasketch_loop"] = base / out["datasketch_update_loop"]
     out["ratio_affine32_vs_datasketch_batch"] = base / out["datasketch_update_batch"]
     out["ratio_fast_vs_floor"] = out["corpuskit_fast"] / out["floor_shingle_sha1"]
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
@@ -339,14 +358,6 @@ def run_datatrove(python: str, clean_jsonl: Path, pairs: list[tuple[str, str]]) 
         text=True,
     )
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def cluster_pairs(cluster_of: dict[str, object]) -> set[tuple[str, str]]:
-    groups: dict[object, list[str]] = {}
-    for doc_id, cluster in cluster_of.items():
-        if cluster is not None:
-            groups.setdefault(cluster, []).append(doc_id)
-    return {tuple(sorted(p)) for g in groups.values() for p in itertools.combinations(g, 2)}  # type: ignore
 
 
 def compare_datatrove(

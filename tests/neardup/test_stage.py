@@ -132,3 +132,20 @@ def test_options_load_from_config_mapping() -> None:
     config = Config.from_mapping({"neardup": {"threshold": 0.7, "hashing": "legacy", "index_dir": "idx"}})
     assert config.neardup.threshold == 0.7 and config.neardup.index_dir == "idx"
     assert NearDup(config.neardup).layout.rows == 3
+
+
+def test_through_the_pipeline_with_worker_processes() -> None:
+    from corpuskit.config import Config, RunOptions
+    from corpuskit.executors import executor_for
+    from corpuskit.pipeline import Pipeline
+    from corpuskit.stages.normalize import Normalize
+
+    base = article(40)
+    config = Config(run=RunOptions(workers=2))
+    pipeline = Pipeline([Normalize(), NearDup()], config, executor_for(config.run))
+    try:
+        out = list(pipeline.run([{"id": "a", "text": base}, {"id": "b", "text": base.upper()}]))
+    finally:
+        pipeline.close()
+    assert out[1].rejection is not None and out[1].rejection.duplicate_of == "a"
+    assert all(SIGNATURE_KEY not in d.metadata and TEXT_KEY not in d.metadata for d in out)

@@ -125,19 +125,27 @@ class Hasher:
             raise ValueError("num_perm must be at least 2")
         self.mode, self.num_perm, self.seed = mode, num_perm, seed
         self.a, self.b = permutations(mode, num_perm, seed)
+        # (num_perm, 1) columns: the (num_perm, shingles) product reduces along contiguous rows,
+        # about a quarter faster than the (shingles, num_perm) layout datasketch uses
+        self._a_col, self._b_col = self.a[:, None].copy(), self.b[:, None].copy()
 
     def signature_from_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """MinHash of already-hashed shingles (uint32 for compatible modes, uint64 for fast)."""
         if len(hashes) == 0:
             return np.full(self.num_perm, EMPTY, dtype=np.uint32)
         if self.mode == "affine32":
-            mixed = fmix(hashes.astype(np.uint32), 32)[:, None]
-            return (mixed * self.a + self.b).min(axis=0)
+            values = np.multiply(self._a_col, fmix(hashes.astype(np.uint32), 32))
+            values += self._b_col  # in place: one (num_perm, shingles) temporary, not two
+            return values.min(axis=1)
         if self.mode == "legacy":
-            column = hashes.astype(np.uint64)[:, None]
-            values = np.bitwise_and((column * self.a + self.b) % _MERSENNE, _MAX32)
-            return values.min(axis=0).astype(np.uint32)
-        return ((hashes[:, None] * self.a + self.b).min(axis=0) >> np.uint64(32)).astype(np.uint32)
+            values = np.multiply(self._a_col, hashes.astype(np.uint64))
+            values += self._b_col
+            values %= _MERSENNE
+            values &= _MAX32
+            return values.min(axis=1).astype(np.uint32)
+        values = np.multiply(self._a_col, hashes)
+        values += self._b_col
+        return (values.min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
     def sign_folded(self, folded: bytes, ngram: int) -> np.ndarray:
         """Signature of an already folded text (see ``shingles.fold``)."""

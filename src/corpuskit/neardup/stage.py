@@ -122,10 +122,10 @@ class NearDup(CorpusStage):
         if not self.options.enabled:
             return
         n = len(self._keys)
-        signatures = np.frombuffer(bytes(self._sigs), dtype="<u4").reshape(n, self.options.num_perm)
+        # views of the observe buffers, not copies: the peak stays near the buffers' ~560 B/doc
+        signatures = np.frombuffer(self._sigs, dtype="<u4").reshape(n, self.options.num_perm)
         keys = np.frombuffer(self._keys, dtype=np.uint64) if n else np.zeros(0, np.uint64)
         lengths = np.frombuffer(self._lengths, dtype=np.int64) if n else np.zeros(0, np.int64)
-        self._sigs = bytearray()
         index = (
             NearDupIndex(self.options.index_dir, self.options.index_params())
             if self.options.index_dir
@@ -145,6 +145,9 @@ class NearDup(CorpusStage):
                 [self._id(i) for i in kept.tolist()],
             )
             self.counts["indexed_after"] = index.count + len(kept)
+        del signatures, keys, lengths
+        self._sigs, self._keys, self._lengths = bytearray(), array("Q"), array("q")
+        self._id_blob, self._id_ends = bytearray(), array("q")  # apply() needs only the decisions
 
     def _id(self, row: int) -> str:
         start = self._id_ends[row - 1] if row else 0
