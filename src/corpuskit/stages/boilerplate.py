@@ -169,7 +169,14 @@ class Classifier:
         first, last = best, best
         merged = weight[best]
         while first > 0 and self._joins(
-            clusters[first - 1], clusters[first], rows, position, hits, feats, weight[first - 1] / merged
+            clusters[first - 1],
+            clusters[first],
+            rows,
+            position,
+            hits,
+            feats,
+            weight[first - 1] / merged,
+            True,
         ):
             first -= 1
             merged += weight[first]
@@ -203,6 +210,7 @@ class Classifier:
         hits: dict[int, Rule],
         feats: dict[int, LineFeatures],
         ratio: float,
+        backward: bool = False,
     ) -> bool:
         """Whether two body clusters are parts of one article (see ``_article``)."""
         between = rows[position[left[-1]] + 1 : position[right[0]]]
@@ -210,15 +218,31 @@ class Classifier:
         if "final" in actions:
             return False
         if "end" in actions:  # an inline "Related" module: the body must resume soon and strongly
-            return len(between) <= self.options.max_module and ratio >= 0.5
+            if len(between) > self.options.max_module:
+                return False
+            if backward:  # the article's opening paragraphs, before a module in its middle
+                return sum(feats[i].words for i in left) >= self.options.min_article_words
+            return ratio >= 0.5
         if ratio < self.options.join_ratio:  # a small cluster far away: a teaser, a footer blurb
             return False
-        return self._nav_run(between, hits, feats) < self.options.nav_run
+        return self._nav_run(between, hits, feats, skip_drops=True) < self.options.nav_run
 
-    def _nav_run(self, lines: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]) -> int:
-        """Length of the longest run of navigation-like lines among ``lines``."""
+    def _nav_run(
+        self,
+        lines: list[int],
+        hits: dict[int, Rule],
+        feats: dict[int, LineFeatures],
+        skip_drops: bool = False,
+    ) -> int:
+        """Length of the longest run of navigation-like lines among ``lines``.
+
+        ``skip_drops``: lines that a "drop" rule removes anyway (credits, share buttons inside the
+        article) neither extend nor break a run.
+        """
         best = run = 0
         for i in lines:
+            if skip_drops and i in hits and hits[i].action == "drop":
+                continue
             run = run + 1 if self._nav_like(feats[i], i in hits) else 0
             best = max(best, run)
         return best
