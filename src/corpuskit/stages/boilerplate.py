@@ -49,14 +49,14 @@ class BoilerplateOptions:
     long_line_words: int = 40  # a line this long is body text at a lower stopword share
     long_min_stopwords: float = 0.15
     max_gap: int = 6  # body clusters separated by at most this many non-body lines are one article
-    headline_window: int = 3  # short lines kept just above the article (headline, dek)
+    headline_window: int = 2  # short lines kept just above the article (headline, dek)
     min_article_words: int = 40  # a cluster this large before an end marker may be the article
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...
     extracted_end_share: float = 0.6  # HTML path: an end marker ends the text after this share of the body
     branding_lines: int = 6  # section branding is looked for among the first lines only
-    nav_run: int = 3  # this many navigation-like lines in a row separate furniture from the article
+    nav_run: int = 4  # this many navigation-like lines in a row separate furniture from the article
 
 
 class Classifier:
