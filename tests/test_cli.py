@@ -53,7 +53,17 @@ def test_same_command_twice_is_byte_identical(tmp_path, seeds_dir):
 
 
 def test_jsonl_html_and_bad_lines(tmp_path):
-    body = "The harbour authority said on Tuesday that the new ferry terminal would open in May, two years late. " * 3
+    body = (
+        "The harbour authority said on Tuesday that the new ferry terminal would open in May, two years late. "
+        "Costs rose after the contractor found old foundations under the quay and had to remove them by hand. "
+        "Passengers will keep using the temporary building until then, and the night crossing stays suspended "
+        "because the ramp on the island side is still being rebuilt after the storms of last winter."
+    )
+    other = (
+        "Ferry operators on the northern route expect a busy summer, with bookings for July already above "
+        "last year's level. The company plans to add an early morning sailing on weekdays and will test a "
+        "new online check-in that lets foot passengers board without queuing at the ticket office first."
+    )
     src = tmp_path / "in"
     src.mkdir()
     with gzip.open(src / "docs.jsonl.gz", "wt") as fh:
@@ -62,7 +72,7 @@ def test_jsonl_html_and_bad_lines(tmp_path):
         fh.write(json.dumps({"id": "d3", "text": 42}) + "\n")
     (src / "page.html").write_text(
         f"<html><head><title>Ferry news</title></head><body><nav>Home | News</nav><article><h1>Ferry</h1>"
-        f"<p>{body}</p></article></body></html>"
+        f"<p>{other}</p></article></body></html>"
     )
     code, output = run("clean", str(src), "--out", str(tmp_path / "out"), "--no-report")
     assert code == 1  # finished, but some inputs could not be read
@@ -71,7 +81,7 @@ def test_jsonl_html_and_bad_lines(tmp_path):
     assert [d["id"] for d in corpus] == ["d1", "page"]
     assert corpus[0]["metadata"]["source"].endswith("docs.jsonl.gz:1")
     assert corpus[0]["metadata"]["url"] == "https://example.org/a"
-    assert corpus[1]["metadata"]["title"] == "Ferry news"
+    assert corpus[1]["metadata"]["title"] == "Ferry"  # trafilatura prefers the page's h1
     assert {r["reason"] for r in rejected} == {"malformed_json", "text_not_string"}
     assert rejected[0]["source"].endswith("docs.jsonl.gz:2")
     assert "could not be read" in output
