@@ -136,3 +136,39 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, request, which, kit,
     assert kit.EVIL_ID in body
     page.screenshot(path=str(tmp_path / f"{which}.png"))
     assert page.problems == []
+
+
+def test_long_lists_render_lazily_and_links_reach_any_document(page, kit, tmp_path):
+    from corpuskit.document import Document
+    from corpuskit.report import anchor_for, write_report
+
+    docs = []
+    for i in range(120):
+        doc = Document(text=f"Home | News {i}\n\n{kit.BODY}\n\nPage {i} of the site", id=f"page/{i:03d}",
+                       source=f"in.jsonl:{i}", metadata={"language": "de" if i % 4 == 0 else "en"})
+        lines = doc.kept_lines()
+        doc.remove_lines("boilerplate", {0: "nav_menu"} if i % 2 else {0: "nav_menu", len(lines) - 1: "pager"}, lines)
+        docs.append(doc)
+    out = kit.write_output(tmp_path / "out", docs)
+    write_report(out)
+    open_report(page, out)
+    assert page.locator("#doc-list article.doc").count() == 25  # one page at a time
+    page.evaluate("document.getElementById('more').click()")  # without scrolling, which renders more by itself
+    assert page.locator("#doc-list article.doc").count() == 50
+    for _ in range(40):  # scrolling down renders the rest, page by page
+        page.evaluate("window.scrollBy(0, 1500)")
+        page.wait_for_timeout(30)
+    assert page.locator("#doc-list article.doc").count() == 120 and page.locator("#more").is_hidden()
+    page.select_option("#f-lang", value="de")
+    assert page.inner_text("#match-count").startswith("30 of 120")
+    assert all(i.startswith("page/") and int(i[5:]) % 4 == 0 for i in shown_ids(page))
+    page.select_option("#f-lang", value="")
+    page.fill("#q", "page 117 of")
+    page.wait_for_function("() => document.getElementById('match-count').textContent.startsWith('1 of')")
+    assert shown_ids(page) == ["page/117"] and page.locator("mark").count() == 1
+    # a link to a document that is not on the first page still opens it
+    page.goto((out / "report.html").as_uri() + "#" + anchor_for("page/118"))
+    card = page.locator("#" + anchor_for("page/118").replace(".", "\\."))
+    card.wait_for()
+    assert card.count() == 1 and "linked" in card.get_attribute("class") and card.is_visible()
+    assert page.problems == []

@@ -9,8 +9,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from corpuskit.document import Document
-from corpuskit.report import load_output, write_report
+from corpuskit.report import DEFAULT_MAX_BYTES, load_output, write_report
 from corpuskit.report.html import build_payload, json_for_script, render_html
 
 
@@ -157,3 +159,29 @@ def test_inconsistent_files_are_reported_not_hidden(hand_out, kit):
     assert "manifest says kept" in problems
     assert "past the end of the kept text" in problems
     assert "'ghost'" in problems and "removed.jsonl:" in problems
+
+
+@pytest.mark.slow
+def test_ten_thousand_documents_stay_under_the_default_budget(tmp_path, kit):
+    import time
+
+    lines = kit.BODY.split("\n\n")
+    docs = []
+    for i in range(10_000):
+        body = "\n\n".join(f"{line} ({i}, {j})" for j in range(8) for line in lines)
+        doc = Document(text=f"Home | News | {i}\n\n{body}\n\nShare this\nCookie settings {i}", id=f"site/{i:05d}",
+                       source=f"in.jsonl:{i}", metadata={"language": "en"})
+        ls = doc.kept_lines()
+        doc.remove_lines("boilerplate", {0: "nav_menu", len(ls) - 2: "share_line", len(ls) - 1: "cookie"}, ls)
+        if i % 10 == 0:
+            doc.reject("quality", "too_few_words", value=3.0)
+        docs.append(doc)
+    out = kit.write_output(tmp_path / "big", docs)
+    started = time.perf_counter()
+    html = write_report(out).read_text(encoding="utf-8")
+    seconds = time.perf_counter() - started
+    data = kit.page_data(html)
+    assert len(html.encode()) < DEFAULT_MAX_BYTES + 200_000
+    assert data["sampling"]["docs_listed"] == 10_000 and 0 < data["sampling"]["docs_with_text"] < 10_000
+    assert data["counts"]["documents_in"] == 10_000
+    assert seconds < 120, f"report took {seconds:.0f}s"
