@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -159,15 +160,19 @@ def split_stages(stages: Sequence[Stage]) -> tuple[list[DocumentStage], list[Sta
 def _checkpointed(
     items: list[InputFile | Document], prefix: list[DocumentStage], pipeline: Pipeline, checkpoint: Checkpoint
 ) -> Iterator[Document]:
-    """Documents of ``items`` in order after the ``prefix`` stages: from the checkpoint for files
-    finished earlier, else read and cleaned (in the pipeline's executor) and stored as they finish."""
-    cached = {i for i, item in enumerate(items) if isinstance(item, InputFile) and checkpoint.has(item.path)}
+    """Documents of ``items`` in order after the ``prefix`` stages: from the checkpoint where an
+    earlier run stored them, else read and cleaned (in the pipeline's executor) and stored."""
+    done = {i: checkpoint.done(item.path) for i, item in enumerate(items) if isinstance(item, InputFile)}
 
     def to_process() -> Iterator[Document]:
         for i, item in enumerate(items):
-            if i in cached:
+            if i in done and done[i].complete:
                 continue
-            for doc in [item] if isinstance(item, Document) else read_file_safely(item, pipeline.config.read):
+            if isinstance(item, Document):
+                docs: Iterable[Document] = [item]
+            else:  # skip what the checkpoint holds: reading is deterministic, so the rest follows
+                docs = islice(read_file_safely(item, pipeline.config.read), done[i].documents, None)
+            for doc in docs:
                 doc.metadata[_UNIT] = i
                 yield doc
 
@@ -175,11 +180,13 @@ def _checkpointed(
     processed = pipeline.executor.map_batches(prefix, stream, pipeline.config.run.batch_size) if prefix else stream
     upcoming = next(processed, None)
     for i, item in enumerate(items):
-        if i in cached:
+        stored = done.get(i)
+        if stored and stored.documents:
             yield from checkpoint.load(item.path)  # type: ignore[union-attr]
+        if stored and stored.complete:
             continue
         if isinstance(item, InputFile):
-            checkpoint.begin(item.path)
+            checkpoint.begin(item.path, stored.documents if stored else 0)
         while upcoming is not None and upcoming.metadata.get(_UNIT) == i:
             doc, upcoming = upcoming, None
             del doc.metadata[_UNIT]

@@ -79,6 +79,23 @@ def test_interrupted_run_resumes_to_identical_output(tmp_path: Path) -> None:
     assert not (out / CHECKPOINT_DIR).exists(), "the checkpoint is removed once the output is committed"
 
 
+def test_one_big_jsonl_file_resumes_mid_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import corpuskit.checkpoint as checkpoint
+
+    monkeypatch.setattr(checkpoint, "SEGMENT_DOCS", 16)
+    lines = [json.dumps({"id": f"j{i}", "text": article(i) + f" Line {i}."}) for i in range(120)]
+    (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n")
+    config = Config().with_overrides(run={"batch_size": 8})
+    inputs = [str(tmp_path / "big.jsonl")]
+    with pytest.raises(KeyboardInterrupt):
+        clean_to_dir(inputs, tmp_path / "out", config, pipeline=_pipeline(config, "j90"), report=False)
+    clean_to_dir(inputs, tmp_path / "ref", config, pipeline=_pipeline(config, None), report=False)
+    clean_to_dir(inputs, tmp_path / "out", config, pipeline=_pipeline(config, None), report=False, resume=True)
+    assert outputs_bytes(tmp_path / "out") == outputs_bytes(tmp_path / "ref")
+    resumed = json.loads((tmp_path / "out" / "manifest.json").read_text())["resumed"]
+    assert resumed["files"] == 1 and 64 <= resumed["documents"] <= 90
+
+
 def test_checkpoint_of_another_config_is_not_used(tmp_path: Path) -> None:
     inputs = _corpus(tmp_path / "in", 12)
     config = Config().with_overrides(run={"batch_size": 4})
