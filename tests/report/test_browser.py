@@ -6,6 +6,7 @@ chromium with `.ci/install-browser.sh` so CI runs these.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -58,6 +59,10 @@ def test_seeds_report_filters_search_views_and_anchors(page, seeds_out, kit, tmp
     docs = kit.read_jsonl(seeds_out / "corpus.jsonl") + kit.read_jsonl(seeds_out / "rejected.jsonl")
     open_report(page, seeds_out)
     assert page.inner_text("#match-count").startswith(f"{len(docs)} of {len(docs)} documents match")
+    manifest = json.loads((seeds_out / "manifest.json").read_text())
+    counts = dict(row.split("\t") for row in page.inner_text("#counts").split("\n") if "\t" in row)
+    assert counts["documents in"] == f"{manifest['counts']['documents_in']:,}"
+    assert counts["characters removed"] == f"{manifest['counts']['chars_removed']:,}"
     assert sorted(shown_ids(page)) == sorted(d["id"] for d in docs)
     # inline diff: one struck-through element per removed span, each naming its rule on hover and in text
     titles = page.eval_on_selector_all("del.rm", "els => els.map(e => e.title)")
@@ -128,6 +133,9 @@ def test_hostile_text_is_shown_as_text_and_never_runs(page, request, which, kit,
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # clusters too
         page.wait_for_timeout(50)
     page.check("input[value=inline]")
+    if which == "hand_out":  # the near-duplicate pair, side by side with its similarity
+        assert page.locator("#cluster-list .pair").count() == 1
+        assert "dropped, similarity 0.91" in page.inner_text("#cluster-list")
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#doc-list img, #doc-list script, #doc-list textarea, #cluster-list img").count() == 0
     body = page.inner_text("body")
