@@ -327,10 +327,8 @@ def memory(ids: list[str], texts: list[str], options: NearDupOptions) -> dict:
     used, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del lsh
-    return {
-        "corpuskit_index_disk_bytes_per_doc": round(disk, 1),
-        "datasketch_minhashlsh_bytes_per_doc": round(used / len(texts), 1),
-    }
+    per_doc = {"corpuskit_index_disk": disk, "datasketch_minhashlsh_memory": used / len(texts)}
+    return {f"{k}_bytes_per_doc": round(v, 1) for k, v in per_doc.items()}
 
 
 def planted_on_text(
@@ -347,26 +345,18 @@ def planted_on_text(
     return out
 
 
-def run_datatrove(python: str, clean_jsonl: Path, pairs: list[tuple[str, str]]) -> dict:
-    script = Path(__file__).resolve().parent / "bench_datatrove.py"
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
-        json.dump(pairs, fh)
-    done = subprocess.run(
-        [python, str(script), "--input", str(clean_jsonl), "--pairs", fh.name],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def compare_datatrove(
     python: str, corpus: Path, ids: list[str], texts: list[str], truth: list[dict], result: dict
 ) -> dict:
     """datatrove and corpuskit (at several thresholds) on the same cleaned texts and the same pairs."""
     threshold = NearDupOptions().threshold
     pairs = planted_on_text(texts, ids, truth, threshold)
-    dt = run_datatrove(python, corpus.with_suffix(".clean.jsonl"), pairs)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(pairs, fh)
+    script = [python, str(Path(__file__).resolve().parent / "bench_datatrove.py")]
+    args = ["--input", str(corpus.with_suffix(".clean.jsonl")), "--pairs", fh.name]
+    done = subprocess.run(script + args, check=True, capture_output=True, text=True)
+    dt = json.loads(done.stdout.strip().splitlines()[-1])
     text = dict(zip(ids, texts, strict=True))
 
     def judge(cluster_of: dict[str, object]) -> dict:
@@ -399,22 +389,20 @@ def main(argv: list[str] | None = None) -> None:
     truth = read_jsonl(truth_path)
     ids, texts, stages = cleaned(corpus)
     oracle_ids, bodies = oracle(args.n)
-    sample_corpus, _ = generate(args.sample)
-    sample_ids, sample_bodies = oracle(args.sample)
-    result: dict = {
-        "machine": {
-            "python": platform.python_version(),
-            "processor": platform.processor() or platform.machine(),
-            "numpy": np.__version__,
-            "datasketch": datasketch.__version__,
-        },
-        "corpus": {
-            "n": args.n,
-            "cleaning_stages": stages,
-            "command": f"make_corpus.py --n {args.n} --seed 0",
-        },
-        "options": options.__dict__ | {"bands": options.layout().bands, "rows": options.layout().rows},
+    _, sample_bodies = oracle(args.sample)
+    machine = {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "datasketch": datasketch.__version__,
     }
+    layout = {"bands": options.layout().bands, "rows": options.layout().rows}
+    result: dict = {"machine": machine | {"cpu": platform.processor() or platform.machine()}}
+    result["corpus"] = {
+        "n": args.n,
+        "cleaning_stages": stages,
+        "command": f"make_corpus.py --n {args.n} --seed 0",
+    }
+    result["options"] = options.__dict__ | layout
     result["quality_cleaned"] = curve(texts, ids, truth, options, THRESHOLDS)
     result["quality_oracle_bodies"] = curve(bodies, oracle_ids, truth, options, THRESHOLDS)
     result["quality_oracle_bodies_fast"] = curve(

@@ -118,6 +118,8 @@ def test_incremental_index_round_trip(tmp_path: Path) -> None:
 
     third = run([Document(text=edit(second[2].text, 0.005, 2), id="later")], options)
     assert third["later"].rejection.duplicate_of == "new-unique"
+    index = NearDupIndex(index_dir, options.index_params())
+    assert index.count == 11 and len(index.shards) == 2  # nothing kept: no new shard
 
 
 def test_index_refuses_other_parameters(tmp_path: Path) -> None:

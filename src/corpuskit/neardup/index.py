@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.lib.format import open_memmap
+
+from corpuskit.neardup.lsh import BandLayout, band_hash
 
 FORMAT = 1
 
@@ -94,7 +97,12 @@ class NearDupIndex:
         return found
 
     def append(
-        self, signatures: np.ndarray, bands: np.ndarray, keys: np.ndarray, lengths: np.ndarray, ids: list[str]
+        self,
+        signatures: np.ndarray,
+        layout: BandLayout,
+        keys: np.ndarray,
+        lengths: np.ndarray,
+        ids: list[str],
     ) -> None:
         """Add one shard for a run's kept documents (atomic: the index is unchanged on failure)."""
         self.path.mkdir(parents=True, exist_ok=True)
@@ -102,7 +110,11 @@ class NearDupIndex:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.path))
         try:
             np.save(tmp / "signatures.npy", np.ascontiguousarray(signatures, dtype=np.uint32))
-            np.save(tmp / "bands.npy", np.ascontiguousarray(bands.T, dtype=np.uint64))
+            bands = open_memmap(tmp / "bands.npy", mode="w+", dtype=np.uint64, shape=(layout.bands, len(ids)))
+            for band in range(layout.bands):  # written band by band: no (n, bands) matrix in memory
+                bands[band] = band_hash(signatures, layout, band)
+            bands.flush()
+            del bands
             np.save(tmp / "keys.npy", np.asarray(keys, dtype=np.uint64))
             np.save(tmp / "lengths.npy", np.asarray(lengths, dtype=np.int64))
             with open(tmp / "ids.jsonl", "w", encoding="utf-8") as fh:

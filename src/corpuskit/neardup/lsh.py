@@ -53,14 +53,18 @@ def choose_layout(num_perm: int, candidate_threshold: float, bands: int = 0, row
     return best
 
 
-def band_hashes(signatures: np.ndarray, layout: BandLayout) -> np.ndarray:
-    """``(N, bands)`` uint64 hash of each band of each signature (a row of the bucket shuffle)."""
-    n = signatures.shape[0]
-    cells = signatures[:, : layout.bands * layout.rows].reshape(n, layout.bands, layout.rows)
-    salt = (np.arange(layout.bands, dtype=np.uint64) + np.uint64(1)) * _MUL
-    acc = np.broadcast_to(salt, (n, layout.bands)).copy()
+def band_hash(
+    signatures: np.ndarray, layout: BandLayout, band: int, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """uint64 hash of one band of each signature (of the given ``rows`` only, when given).
+
+    One band at a time, reading only that band's slots, keeps the memory at 8 bytes per document.
+    """
+    slots = slice(band * layout.rows, (band + 1) * layout.rows)
+    cells = signatures[:, slots] if rows is None else signatures[rows, slots]
+    acc = np.full(cells.shape[0], (band + 1) * int(_MUL) % (1 << 64), dtype=np.uint64)
     for row in range(layout.rows):
-        acc ^= cells[:, :, row].astype(np.uint64)
+        acc ^= cells[:, row]
         acc *= _MUL
         acc ^= acc >> np.uint64(29)
     s1, m1, s2, m2 = _FMIX
@@ -68,7 +72,16 @@ def band_hashes(signatures: np.ndarray, layout: BandLayout) -> np.ndarray:
     acc *= m1
     acc ^= acc >> s2
     acc *= m2
-    return acc ^ (acc >> s1)
+    acc ^= acc >> s1
+    return acc
+
+
+def band_hashes(signatures: np.ndarray, layout: BandLayout) -> np.ndarray:
+    """``(N, bands)`` uint64 band hashes (a row of the bucket shuffle per document)."""
+    out = np.empty((signatures.shape[0], layout.bands), dtype=np.uint64)
+    for band in range(layout.bands):
+        out[:, band] = band_hash(signatures, layout, band)
+    return out
 
 
 def bucket_pairs(hashes: np.ndarray, docs: np.ndarray, window: int = 32) -> np.ndarray:

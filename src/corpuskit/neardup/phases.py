@@ -32,7 +32,7 @@ from corpuskit.neardup.clusters import (
     split_by_keeper,
 )
 from corpuskit.neardup.index import NearDupIndex
-from corpuskit.neardup.lsh import BandLayout, band_hashes, bucket_pairs, estimate_jaccard, unique_pairs
+from corpuskit.neardup.lsh import BandLayout, band_hash, bucket_pairs, estimate_jaccard, unique_pairs
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,9 @@ def find_duplicates(
     if n_old:
         exact_edges = exact_edges[exact_edges[:, 1] >= n_old]  # indexed docs are already distinct
     new_reps = np.flatnonzero(is_rep[n_old:]) + n_old
-    rep_bands = band_hashes(signatures[new_reps - n_old], settings.layout)
     found = []
-    for band in range(settings.layout.bands):
-        hashes, docs = rep_bands[:, band], new_reps
+    for band in range(settings.layout.bands):  # one band column at a time: memory O(N), not O(N * bands)
+        hashes, docs = band_hash(signatures, settings.layout, band, new_reps - n_old), new_reps
         if n_old:
             hashes = np.concatenate([index.band_column(band), hashes])  # type: ignore[union-attr]
             docs = np.concatenate([np.arange(n_old, dtype=np.int64), new_reps])

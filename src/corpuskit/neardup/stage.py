@@ -22,7 +22,7 @@ import numpy as np
 
 from corpuskit.document import Document
 from corpuskit.neardup.index import NearDupIndex
-from corpuskit.neardup.lsh import BandLayout, band_hashes, choose_layout
+from corpuskit.neardup.lsh import BandLayout, choose_layout
 from corpuskit.neardup.minhash import Hasher, datasketch_default
 from corpuskit.neardup.phases import Decisions, Settings, find_duplicates
 from corpuskit.stages.base import CorpusStage
@@ -137,13 +137,9 @@ class NearDup(CorpusStage):
         self.counts = decisions.counts
         if index is not None:
             kept = np.flatnonzero((decisions.keeper < 0) | (decisions.keeper == np.arange(n) + index.count))
-            index.append(
-                signatures[kept],
-                band_hashes(signatures[kept], self.layout),
-                keys[kept],
-                lengths[kept],
-                [self._id(i) for i in kept.tolist()],
-            )
+            if len(kept):  # a run that kept nothing new leaves the index untouched
+                ids = [self._id(i) for i in kept.tolist()]
+                index.append(signatures[kept], self.layout, keys[kept], lengths[kept], ids)
             self.counts["indexed_after"] = index.count + len(kept)
         del signatures, keys, lengths
         self._sigs, self._keys, self._lengths = bytearray(), array("Q"), array("q")
