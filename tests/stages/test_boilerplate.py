@@ -317,3 +317,18 @@ def test_fixture_cleans_as_expected(name: str, stages: list):
     ]
     assert not wrong
     assert sum(label == "keep" for label, _ in rows) >= 4 and sum(label == "drop" for label, _ in rows) >= 4
+
+
+def test_section_branding_needs_a_headline_after_the_blurb(classifier: Classifier):
+    branded = ["Harbour Watch", "Harbour Watch follows the ships, the cranes and the people of the port.", "",
+               "New gates for the old harbour", "", *PARA]  # fmt: skip
+    assert classifier.classify(branded)[:2] == ["section_branding"] * 2
+    plain = [
+        "Ferries",
+        "",
+        "Ferries will run every hour from May, the harbour authority said on Tuesday.",
+        "",
+        *PARA,
+    ]
+    assert "section_branding" not in classifier.classify(plain)
+    assert "section_branding" not in classifier.classify(branded, extracted=True)

@@ -107,7 +107,7 @@ class Classifier:
             # extractor output has no blank lines, so this says nothing there
             and (extracted or feats[i].sentence_end or feats[i].words >= 30 or not self._tight(lines, i))
         ]
-        if self.structural[SECTION_BRANDING]:
+        if self.structural[SECTION_BRANDING] and not extracted:
             self._section_branding(lines, rows, out)
         if extracted:
             start, end = self._extracted_span(rows, good, hits, feats)
@@ -256,12 +256,24 @@ class Classifier:
         return f.words <= 5 and f.title_share >= 0.6
 
     def _section_branding(self, lines: Sequence[str], rows: list[int], out: list[str | None]) -> None:
-        """A short name followed by a blurb that starts with that name ("The Cable goes inside ...")."""
-        top = rows[: self.options.branding_lines]
-        for a, b in zip(top, top[1:], strict=False):
+        """A short name, then a blurb starting with that name, then the page's own headline.
+
+        "The Cable" / "The Cable goes inside the foreign policy machine ..." / "Japan and U.S. ...":
+        the third line must be a short heading, so a headline followed by a first paragraph that
+        repeats its word ("Ferry" / "Ferry operators expect ...") is not taken for branding.
+        """
+        top = rows[: self.options.branding_lines + 1]
+        for a, b, c in zip(top, top[1:], top[2:], strict=False):
             name = lines[a].strip()
             blurb = lines[b].strip()
-            if 1 <= len(name.split()) <= 4 and len(blurb) > len(name) + 20 and blurb.startswith(name + " "):
+            heading = lines[c].strip()
+            if (
+                1 <= len(name.split()) <= 4
+                and len(blurb) > len(name) + 20
+                and blurb.startswith(name + " ")
+                and len(heading.split()) <= 15
+                and not heading.startswith(name)
+            ):
                 out[a] = out[b] = SECTION_BRANDING
 
     def _decide(
