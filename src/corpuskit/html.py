@@ -23,7 +23,7 @@ class HtmlOptions:
     include_comments: bool = False
 
     @classmethod
-    def from_read(cls, read: Any) -> "HtmlOptions":
+    def from_read(cls, read: Any) -> HtmlOptions:
         return cls(
             favor_precision=read.html_favor_precision,
             favor_recall=read.html_favor_recall,
