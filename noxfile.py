@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.sessions = ["tests", "lint"]
@@ -29,6 +31,15 @@ def slow(session: nox.Session) -> None:
     """The slow tests: fuzzing, very large inputs, kill-and-resume."""
     session.install("-e", ".[test,dask,parquet,zstd]")
     session.run("pytest", "-m", "slow", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def fuzz(session: nox.Session) -> None:
+    """Fuzz readers, decoder, HTML extraction and the cleaning laws with many examples."""
+    session.install("-e", ".[test,zstd]")
+    examples = os.environ.get("CORPUSKIT_FUZZ_EXAMPLES", "5000")
+    session.run("pytest", "-m", "slow", "tests/reliability/test_fuzz.py", "-k", "not megabyte and not huge",
+                *session.posargs, env={"CORPUSKIT_FUZZ_EXAMPLES": examples})  # fmt: skip
 
 
 @nox.session(python=PYTHON)

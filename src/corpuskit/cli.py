@@ -69,15 +69,18 @@ def load_config(config_path: str | None, **flags: Any) -> Config:
 @click.option("--index", type=click.Path(file_okay=False), help="Near-duplicate index folder to extend.")
 @click.option("--disable-rule", multiple=True, help="Boilerplate rule names to switch off.")
 @click.option("--no-report", is_flag=True, help="Do not write report.html.")
+@click.option("--resume", is_flag=True, help="Reuse what a killed run into OUT already finished (same config).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def clean(inputs: tuple[str, ...], out_dir: str, config_path: str | None, no_report: bool, quiet: bool, **flags: Any) -> None:
+def clean(
+    inputs: tuple[str, ...], out_dir: str, config_path: str | None, no_report: bool, resume: bool, quiet: bool, **flags: Any
+) -> None:
     """Clean INPUTS (files, folders or globs of .txt, .html, .jsonl, .jsonl.gz) into OUT."""
     try:
         config = load_config(config_path, **flags)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
     with progress_reporter(enabled=not quiet) as on_document:
-        summary = clean_to_dir(inputs, out_dir, config, on_document=on_document, report=not no_report)
+        summary = clean_to_dir(inputs, out_dir, config, on_document=on_document, report=not no_report, resume=resume)
     if not quiet:
         click.echo(f"{summary.line()} -> {out_dir}", err=True)
     if summary.unreadable:

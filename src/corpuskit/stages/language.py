@@ -7,6 +7,7 @@ state), and samples whole lines up to ``sample_chars`` so long documents cost th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpuskit.document import Document
 from corpuskit.stages.base import DocumentStage
@@ -37,6 +38,16 @@ def text_sample(text: str, limit: int) -> str:
     return "\n".join(picked)
 
 
+@lru_cache(maxsize=1)
+def _profiles():
+    """langdetect's language profiles, loaded once per process (about 1 s) and only read afterwards."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
 class LanguageDetector:
     """A seeded langdetect factory of our own, loaded once per process on first use."""
 
@@ -48,11 +59,7 @@ class LanguageDetector:
         from langdetect.lang_detect_exception import LangDetectException
 
         if self._factory is None:
-            from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-            factory = DetectorFactory()
-            factory.load_profile(PROFILES_DIRECTORY)
-            self._factory = factory
+            self._factory = _profiles()
         detector = self._factory.create()
         detector.seed = self.seed
         detector.append(text)

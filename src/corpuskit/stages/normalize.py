@@ -37,7 +37,23 @@ def needs_repair(text: str) -> bool:
 
 
 def normalize_text(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
-    """Return the normalized form of ``text`` (idempotent)."""
+    """Return the normalized form of ``text``; idempotent.
+
+    One pass is not always a fixed point: folding a no-break space can leave a byte pattern that ftfy
+    then reads as mojibake, so passes repeat (at most three more) until the text stops changing.
+    """
+    text = _normalize_once(text, options)
+    for _ in range(3):
+        if not (options.fix_encoding and needs_repair(text)):
+            break
+        again = _normalize_once(text, options)
+        if again == text:
+            break
+        text = again
+    return text
+
+
+def _normalize_once(text: str, options: NormalizeOptions) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if options.fix_encoding and needs_repair(text):
         text = ftfy.fix_text(text, normalization=None, uncurl_quotes=False, fix_line_breaks=True)
