@@ -64,7 +64,7 @@ def sha1_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     digests = b"".join(
         [sha1(folded[s:e]).digest() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
     )
-    return np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32)
+    return np.frombuffer(digests, dtype="<u4")[::5]  # first 4 bytes of each 20-byte digest
 
 
 def poly_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -134,7 +134,7 @@ class Hasher:
         if len(hashes) == 0:
             return np.full(self.num_perm, EMPTY, dtype=np.uint32)
         if self.mode == "affine32":
-            values = np.multiply(self._a_col, fmix(hashes.astype(np.uint32), 32))
+            values = np.multiply(self._a_col, fmix(hashes.astype(np.uint32, copy=False), 32))
             values += self._b_col  # in place: one (num_perm, shingles) temporary, not two
             return values.min(axis=1)
         if self.mode == "legacy":
