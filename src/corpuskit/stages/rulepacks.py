@@ -20,6 +20,7 @@ import tomllib
 from corpuskit.options import ConfigError
 
 ACTIONS = ("drop", "end", "final")
+LONG_LINE_WORDS = 30  # lines longer than this are only searched for rules whose max_words allows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,18 @@ class RuleMatcher:
                 else:
                     exact.append((rule, False, pattern))
         self._kinds = [self._prepare(kind) for kind in (anchored, lowered, exact)]
+        # long lines only meet the rules that allow them: a shorter alternation to search
+        self._long_words = LONG_LINE_WORDS
+        self._lowered_long = self._prepare(
+            [entry for entry in lowered if not entry[0].max_words or entry[0].max_words > LONG_LINE_WORDS]
+        )
+        # naming the rule of an anchored hit (frequent: navigation labels) in one call
+        self._anchored_rules = [rule for rule, _, _ in anchored]
+        self._anchored_named = (
+            re.compile("|".join(f"(?P<a{k}>{p})" for k, (_, _, p) in enumerate(anchored)))
+            if anchored
+            else None
+        )
         self._single = [(rule, [re.compile(p) for p in rule.patterns]) for rule in self.rules]
 
     @staticmethod
@@ -175,7 +188,7 @@ class RuleMatcher:
         return joined, [(rule, boundary, re.compile(p)) for rule, boundary, p in patterns]
 
     def match(self, line: str, words: int) -> Rule | None:
-        found = self._find(line)
+        found = self._find(line, words)
         if found is None or not found.max_words or words <= found.max_words:
             return found
         for rule, patterns in self._single:
@@ -183,12 +196,14 @@ class RuleMatcher:
                 return rule
         return None
 
-    def _find(self, line: str) -> Rule | None:
+    def _find(self, line: str, words: int = 0) -> Rule | None:
         (anchored, anchored_list), (lowered, lowered_list), (exact, exact_list) = self._kinds
-        if anchored is not None and anchored.match(line):
-            for rule, _, pattern in anchored_list:
-                if pattern.match(line):
-                    return rule
+        if words > self._long_words:
+            lowered, lowered_list = self._lowered_long
+        if anchored is not None and anchored.match(line) and self._anchored_named is not None:
+            named = self._anchored_named.match(line)
+            if named is not None and named.lastgroup:
+                return self._anchored_rules[int(named.lastgroup[1:])]
         if lowered is not None:
             low = line.lower()
             pos = 0
