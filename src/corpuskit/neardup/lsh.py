@@ -8,9 +8,10 @@ with probability >= 0.99. Candidates are then verified by their estimated Jaccar
 equal signature slots) against ``t``, which is what decides a merge.
 
 Everything is plain numpy over arrays of document indices, so each step maps onto a distributed
-engine: ``band_hashes`` per partition of signatures; ``bucket_pairs`` per band after a shuffle by
-band hash (records ``(band, hash, doc)``); ``unique_pairs`` after concatenation; ``estimate_jaccard``
-per chunk of pairs joined with both signatures.
+engine: ``band_hash`` (one band) or ``band_hashes`` (all bands) per partition of signatures;
+``bucket_pairs`` per band after a shuffle by band hash (records ``(band, hash, doc)``);
+``unique_pairs`` after concatenation; ``estimate_jaccard`` per chunk of pairs joined with both
+signatures.
 """
 
 from __future__ import annotations
