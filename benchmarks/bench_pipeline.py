@@ -16,7 +16,8 @@ RSS is its own:
 - ``mem_small``/``mem_big``: ``--workers 2`` over ``--n`` and ``--big`` documents, for peak RSS at
   10x the corpus. ``--mem-stages`` picks the stages (default: all); on a slow or busy machine
   ``normalize,neardup`` measures the pipeline's own memory (spill, batches, writer, dedup index) in
-  a fraction of the time, since the other stages keep no corpus-wide state.
+  a fraction of the time, since the other stages keep no corpus-wide state, and ``-`` (no stages)
+  the reader, runner and writer alone.
 
 Writes ``benchmarks/results/pipeline.json`` (ratios under ``ratios``) and prints a summary. The
 machine's load average is recorded next to each timing: numbers from a busy machine are not
@@ -135,8 +136,9 @@ def _run(path: str, out: str, workers: int, executor: str, stages: str) -> None:
     from corpuskit.runner import clean_to_dir
 
     config = Config()
-    if stages:
-        config = replace(config, run=replace(config.run, stages=tuple(stages.split(","))))
+    if stages:  # "-": no stages at all (the reader, runner and writer alone)
+        chosen = () if stages == "-" else tuple(stages.split(","))
+        config = replace(config, run=replace(config.run, stages=chosen))
     pipeline = Pipeline.from_config(config, make_executor(workers, executor))
     started = time.perf_counter()
     summary = clean_to_dir([path], out, config, pipeline=pipeline, report=False)
