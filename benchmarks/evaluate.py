@@ -8,7 +8,9 @@ Rows (all measured in this run, on the same pages, with the benchmark's own scor
 * ``corpuskit-html``: ``corpuskit clean`` on ``html/`` (trafilatura extraction, then the same line
   cleaning);
 * ``trafilatura-html``: ``trafilatura.extract()`` alone on the HTML, defaults;
-* ``trafilatura-html-precision``: the same with ``favor_precision=True``.
+* ``trafilatura-html-precision``: the same with ``favor_precision=True``;
+* ``trafilatura-html-nocomments``: the same with ``include_comments=False`` (corpuskit's reader setting,
+  so the corpuskit-html row minus this row is what the line cleaning adds).
 
 Scores come from ``score.py --json`` for the dev, test and all splits (tune on dev, report test).
 ms/page is the time of the per-page work alone (no I/O, no scoring), single-threaded, after one
@@ -162,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         how = "corpuskit library (the corpuskit command is not installed)"
     rows.append(("corpuskit-text", score(args.bench, text_pred, work), text_ms))
     rows.append(("corpuskit-html", score(args.bench, html_pred, work), html_ms))
-    for name, kwargs in (("trafilatura-html", {}), ("trafilatura-html-precision", {"favor_precision": True})):
+    baselines = (
+        ("trafilatura-html", {}),
+        ("trafilatura-html-precision", {"favor_precision": True}),
+        ("trafilatura-html-nocomments", {"include_comments": False}),  # what corpuskit's reader uses
+    )
+    for name, kwargs in baselines:
         outputs, ms = fastest(
             lambda page, kw=kwargs: trafilatura.extract(page["html"], **kw) or "", pages, args.repeat
         )

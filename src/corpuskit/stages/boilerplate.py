@@ -54,7 +54,9 @@ class BoilerplateOptions:
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...
-    extracted_end_share: float = 0.6  # HTML path: an end marker ends the text after this share of the body
+    # HTML path: a "final" marker ends the text after this share of the body; >= 1: never (the
+    # extractor already chose the content, and keeping comments is its include_comments setting)
+    extracted_end_share: float = 1.0
     branding_lines: int = 6  # section branding is looked for among the first lines only
     nav_run: int = 4  # this many navigation-like lines in a row separate furniture from the article
 
@@ -190,16 +192,19 @@ class Classifier:
     def _extracted_span(
         self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
     ) -> tuple[int, int]:
-        """All of an extractor's output is the article, up to an end marker after most of the body."""
+        """All of an extractor's output is the article, up to a "final" marker (comments, legal
+        footer) once ``extracted_end_share`` of the body is seen; 1.0 or more: never cut there."""
+        share = self.options.extracted_end_share
+        if share >= 1.0:
+            return rows[0], rows[-1]
         total = sum(feats[i].words for i in good)
         seen = 0
-        last = rows[-1]
         for i in rows:
-            if i in hits and hits[i].action == "final" and seen >= self.options.extracted_end_share * total:
+            if i in hits and hits[i].action == "final" and seen >= share * total:
                 return rows[0], max((g for g in good if g < i), default=rows[0])
             if i in good:
                 seen += feats[i].words
-        return rows[0], last
+        return rows[0], rows[-1]
 
     def _joins(
         self,
