@@ -148,9 +148,18 @@ def _run(path: str, out: str, workers: int, executor: str, stages: str) -> None:
         "executor": executor, "workers": workers, "stages": list(config.run.stages), "documents": summary.documents_in, "kept": summary.kept,
         "seconds": seconds, "stage_seconds": {k: v["seconds"] for k, v in manifest["stages"].items()},
         "neardup_counts": manifest["stages"].get("neardup", {}).get("reasons", {}),
-        "peak_rss_mb_driver": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb_driver": round(_peak_rss_kb() / 1024, 1),
         "peak_rss_mb_largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }))  # fmt: skip
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak RSS since exec (VmHWM); ``ru_maxrss`` would include the forking parent's."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def datatrove(python: str, path: Path, workers: int, limit: int) -> dict:
