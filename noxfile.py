@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import nox
 
@@ -61,3 +62,22 @@ def evaluate(session: nox.Session) -> None:
     """Score both cleaning paths and trafilatura on ../shared/bench (dev / test / all)."""
     session.install(".")
     session.run("python", "benchmarks/evaluate.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def datatrove_env(session: nox.Session) -> None:
+    """datatrove in a venv of its own (it pins an old trafilatura): the baseline of `bench`."""
+    session.install("datatrove[processing]==0.10.1", "spacy", "orjson")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Speed ratios against baselines measured in the same run (results in benchmarks/results/).
+
+    Run `nox -s datatrove_env bench` to include datatrove; pass `-- --n 2000` etc. to size the corpora.
+    """
+    session.install("-e", ".[dask]", "scipy")
+    datatrove = Path(".nox/datatrove_env/bin/python")
+    extra = ["--datatrove-python", str(datatrove)] if datatrove.exists() else []
+    session.run("python", "benchmarks/bench_neardup.py", *extra)
+    session.run("python", "benchmarks/bench_pipeline.py", *extra, *session.posargs)

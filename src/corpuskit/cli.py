@@ -34,8 +34,12 @@ def _split_list(values: tuple[str, ...]) -> list[str]:
 def _overrides(**flags: Any) -> dict[str, dict[str, Any]]:
     """CLI flags as config sections; a flag left unset does not override the config file."""
     sections: dict[str, dict[str, Any]] = {}
-    if flags["workers"] is not None:
-        sections.setdefault("run", {})["workers"] = flags["workers"]
+    run_flags = ("workers", "executor", "scheduler", "shard_size", "output_compression", "output_format")
+    for name in run_flags:
+        if flags[name] is not None:
+            sections.setdefault("run", {})[name] = flags[name]
+    if flags["scheduler"] and flags["executor"] is None:
+        sections["run"]["executor"] = "dask"
     if flags["lang"]:
         sections.setdefault("language", {})["keep"] = _split_list(flags["lang"])
     if flags["threshold"] is not None:
@@ -63,6 +67,11 @@ def load_config(config_path: str | None, **flags: Any) -> Config:
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), help="corpuskit.toml to use.")
 @click.option("-w", "--workers", type=click.IntRange(min=0), help="Processes for per-document stages (0: all cores).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), help="Where per-document stages run (default local).")
+@click.option("--scheduler", help="Dask scheduler tcp://HOST:PORT; implies --executor dask.")
+@click.option("--shard-size", type=click.IntRange(min=0), help="Kept documents per corpus file (0: one file).")
+@click.option("--compression", "output_compression", type=click.Choice(["none", "gzip", "zstd"]), help="Output compression (default: gzip when sharded).")
+@click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), help="Corpus file format.")
 @click.option("--lang", multiple=True, help="Keep only these languages (ISO codes, comma separated).")
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0), help="Near-duplicate Jaccard threshold.")
 @click.option("--no-dedup", is_flag=True, help="Skip near-duplicate detection.")

@@ -37,8 +37,17 @@ class ReadOptions:
 @dataclass(frozen=True)
 class RunOptions:
     stages: tuple[str, ...] = DEFAULT_STAGES
-    workers: int = 1
+    workers: int = 0  # processes for per-document stages; 0 = every core
     batch_size: int = 256
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address; None starts a LocalCluster
+    shard_size: int = 0  # kept documents per corpus file; 0 writes one corpus.jsonl
+    output_compression: str = ""  # none | gzip | zstd; "" = gzip when sharded
+    output_format: str = "jsonl"  # jsonl | parquet
+
+
+# Options that change where and how a run executes or is stored, never what it decides.
+EXECUTION_ONLY = ("workers", "batch_size", "executor", "scheduler", "shard_size", "output_compression", "output_format")
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,10 @@ class Config:
         return to_plain(self)
 
     def digest(self) -> str:
-        """sha256 of the canonical JSON of every effective option (run-only knobs excluded)."""
+        """sha256 of the canonical JSON of every option that can change the output (see EXECUTION_ONLY)."""
         data = self.to_dict()
-        data["run"].pop("workers", None)
-        data["run"].pop("batch_size", None)
+        for key in EXECUTION_ONLY:
+            data["run"].pop(key, None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import logging
 import platform
 import re
 import time
@@ -22,6 +23,7 @@ from corpuskit.readers import EMPTY_REASONS, InputFile, expand_inputs, read_file
 from corpuskit.stages.base import CorpusStage, DocumentStage
 from corpuskit.writers import OutputOptions, OutputWriter
 
+log = logging.getLogger(__name__)
 _LINE_SUFFIX = re.compile(r":\d+$")
 LIBRARIES = ("trafilatura", "ftfy", "langdetect", "datasketch", "numpy", "orjson")
 
@@ -144,9 +146,16 @@ def clean_to_dir(
     }
     writer.commit(manifest)
     checkpoint.remove()
-    if report:
+    if report and _plain_output(config):
         write_review_report(out_dir)
+    elif report:
+        log.warning("no report.html: the review report reads a single plain corpus.jsonl (not shards or Parquet)")
     return summary
+
+
+def _plain_output(config: Config) -> bool:
+    run = config.run
+    return not run.shard_size and run.output_format == "jsonl" and run.output_compression in ("", "none")
 
 
 def split_stages(stages: Sequence[Stage]) -> tuple[list[DocumentStage], list[Stage]]:

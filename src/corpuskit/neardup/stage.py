@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +120,10 @@ class NearDup(CorpusStage):
 
     # -- corpus ---------------------------------------------------------------------------------
     def finalize(self) -> None:
+        self.finalize_with(find_duplicates)
+
+    def finalize_with(self, find: Callable[..., Decisions]) -> None:
+        """Decide the clusters with ``find`` (``phases.find_duplicates`` or an executor's distributed one)."""
         if not self.options.enabled:
             return
         n = len(self._keys)
@@ -132,7 +137,7 @@ class NearDup(CorpusStage):
             else None
         )
         settings = self.options.settings()
-        decisions = find_duplicates(signatures, keys, lengths, settings, index)
+        decisions = find(signatures, keys, lengths, settings, index)
         self._record(decisions, index)
         self.counts = decisions.counts
         if index is not None:
