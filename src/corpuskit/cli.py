@@ -25,6 +25,8 @@ def main(verbose: int) -> None:
     """Turn scraped web articles into a clean, deduplicated, provenance-tagged corpus."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="corpuskit: %(message)s", stream=sys.stderr)
+    for chatty in ("distributed", "bokeh", "tornado"):  # Dask logs cluster life at INFO by default
+        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
 
 
 def _split_list(values: tuple[str, ...]) -> list[str]:
