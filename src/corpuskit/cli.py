@@ -24,9 +24,10 @@ from corpuskit.runner import clean_to_dir
 def main(verbose: int) -> None:
     """Turn scraped web articles into a clean, deduplicated, provenance-tagged corpus."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="corpuskit: %(message)s", stream=sys.stderr)
-    for chatty in ("distributed", "bokeh", "tornado"):  # Dask logs cluster life at INFO by default
-        logging.getLogger(chatty).setLevel(max(level, logging.WARNING))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("corpuskit: %(message)s"))
+    handler.setLevel(level)  # also for libraries that set their own loggers' levels (Dask: INFO)
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _split_list(values: tuple[str, ...]) -> list[str]:
