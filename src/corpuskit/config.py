@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+
+import tomllib
 
 from corpuskit.neardup import NearDupOptions
 from corpuskit.options import ConfigError, build, to_plain
@@ -20,6 +22,7 @@ from corpuskit.stages.language import LanguageOptions
 from corpuskit.stages.normalize import NormalizeOptions
 from corpuskit.stages.quality import QualityOptions
 from corpuskit.stages.repetition import RepetitionOptions
+from corpuskit.stages.site_repetition import SiteRepetitionOptions
 
 DEFAULT_STAGES = ("normalize", "boilerplate", "repetition", "language", "quality", "neardup")
 
@@ -57,16 +60,17 @@ class Config:
     normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
     boilerplate: BoilerplateOptions = field(default_factory=BoilerplateOptions)
     repetition: RepetitionOptions = field(default_factory=RepetitionOptions)
+    site_repetition: SiteRepetitionOptions = field(default_factory=SiteRepetitionOptions)
     language: LanguageOptions = field(default_factory=LanguageOptions)
     quality: QualityOptions = field(default_factory=QualityOptions)
     neardup: NearDupOptions = field(default_factory=NearDupOptions)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> "Config":
+    def from_mapping(cls, data: Mapping[str, Any]) -> Config:
         return build(cls, data)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Config":
+    def load(cls, path: str | Path) -> Config:
         try:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)
@@ -77,7 +81,7 @@ class Config:
         data.pop("tool", None)
         return cls.from_mapping(data.get("corpuskit", data))
 
-    def with_overrides(self, **sections: Mapping[str, Any]) -> "Config":
+    def with_overrides(self, **sections: Mapping[str, Any]) -> Config:
         """Return a copy with some options of some sections replaced (used by CLI flags)."""
         changes = {}
         for section, values in sections.items():

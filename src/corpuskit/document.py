@@ -7,9 +7,11 @@ removed spans reconstruct the base exactly, and a reviewer can see every removed
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,7 +69,7 @@ class Document:
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, record: Mapping[str, Any], default_id: str = "") -> "Document":
+    def from_dict(cls, record: Mapping[str, Any], default_id: str = "") -> Document:
         """Accept a plain dict in the datatrove / Hugging Face shape (``text`` required)."""
         text = record.get("text")
         if not isinstance(text, str):
@@ -82,7 +84,7 @@ class Document:
         return cls(text=text, id=doc_id, metadata=metadata, source=source)
 
     @classmethod
-    def coerce(cls, item: "Document | Mapping[str, Any] | str") -> "Document":
+    def coerce(cls, item: Document | Mapping[str, Any] | str) -> Document:
         """Let stages accept Documents, plain dicts or bare strings."""
         if isinstance(item, Document):
             return item
@@ -144,16 +146,24 @@ class Document:
         self.remove_spans(stage, spans)
 
     def remove_spans(self, stage: str, spans: list[tuple[int, int, str]]) -> None:
-        """Remove base-text spans ``(start, end, rule)``; parts already removed are skipped."""
+        """Remove base-text spans ``(start, end, rule)``; parts already removed are skipped.
+
+        Each span is clipped against the kept intervals as they were before this call and against
+        the spans of this call already taken, so the cost is one pass over the sorted spans.
+        """
         base = self._ensure_base()
-        added = False
-        for start, end, rule in spans:
-            for kept_start, kept_end in self._kept_intervals():
+        kept = self._kept_intervals()
+        taken_until = -1  # spans of one call are handled in start order; overlaps are clipped
+        added = []
+        for start, end, rule in sorted(spans, key=lambda span: (span[0], span[1])):
+            start = max(start, taken_until)
+            for kept_start, kept_end in _overlapping(kept, start, end):
                 lo, hi = max(start, kept_start), min(end, kept_end)
                 if lo < hi:
-                    self.removals.append(Removal(stage, rule, lo, hi, base[lo:hi]))
-                    added = True
+                    added.append(Removal(stage, rule, lo, hi, base[lo:hi]))
+            taken_until = max(taken_until, end)
         if added:
+            self.removals.extend(added)
             self.removals.sort(key=lambda r: r.start)
             self.text = "".join(base[s:e] for s, e in self._kept_intervals())
 
@@ -177,6 +187,18 @@ class Document:
 
     def iter_removals(self) -> Iterator[Removal]:
         return iter(sorted(self.removals, key=lambda r: r.start))
+
+
+def _overlapping(intervals: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The sorted, disjoint ``intervals`` that overlap ``[start, end)`` (binary search)."""
+    first = bisect.bisect_right(intervals, (start, float("inf"))) - 1
+    out = []
+    for interval in intervals[max(first, 0) :]:
+        if interval[0] >= end:
+            break
+        if interval[1] > start:
+            out.append(interval)
+    return out
 
 
 def sha256_hex(data: bytes) -> str:

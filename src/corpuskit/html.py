@@ -58,6 +58,7 @@ def html_to_document(html: str, doc_id: str, source: str, sha256: str, options: 
     data = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     doc.text = data.get("text") or ""
     doc.chars_in = len(html)
+    doc.metadata["extractor"] = "trafilatura"  # boilerplate then skips page-layout rules
     for key in METADATA_FIELDS:
         if data.get(key):
             doc.metadata[key] = data[key]

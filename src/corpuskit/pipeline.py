@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from corpuskit.config import Config
 from corpuskit.document import Document
 from corpuskit.executors import LocalExecutor, executor_for
+from corpuskit.options import ConfigError
 from corpuskit.stages.base import CorpusStage, DocLike, DocumentStage
 from corpuskit.stats import StageStats
 
@@ -30,32 +31,20 @@ def build_stage(name: str, config: Config) -> Stage:
     from corpuskit.stages.normalize import Normalize
     from corpuskit.stages.quality import Quality
     from corpuskit.stages.repetition import Repetition
+    from corpuskit.stages.site_repetition import SiteRepetition
 
     factories = {
         "normalize": lambda: Normalize(config.normalize),
         "boilerplate": lambda: Boilerplate(config.boilerplate),
         "repetition": lambda: Repetition(config.repetition),
+        "site_repetition": lambda: SiteRepetition(config.site_repetition),
         "language": lambda: Language(config.language),
         "quality": lambda: Quality(config.quality),
         "neardup": lambda: NearDup(config.neardup),
     }
-    factories.update(_optional_stages(config))
     if name not in factories:
-        raise ValueError(f"unknown stage {name!r}; known: {', '.join(sorted(factories))}")
+        raise ConfigError(f"unknown stage {name!r} in [run] stages; known: {', '.join(sorted(factories))}")
     return factories[name]()
-
-
-def _optional_stages(config: Config) -> dict:
-    """Stages whose modules may add options sections to the config later."""
-    extra = {}
-    try:
-        from corpuskit.stages.site_repetition import SiteRepetition, SiteRepetitionOptions
-
-        options = getattr(config, "site_repetition", SiteRepetitionOptions())
-        extra["site_repetition"] = lambda: SiteRepetition(options)
-    except ImportError:
-        pass
-    return extra
 
 
 class _Prepare(DocumentStage):

@@ -20,7 +20,7 @@ class StageStats:
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
 
-    def record(self, doc: "Document", chars_before: int, seconds: float) -> None:
+    def record(self, doc: Document, chars_before: int, seconds: float) -> None:
         self.docs += 1
         self.seconds += seconds
         self.chars_removed += max(0, chars_before - len(doc.text))
@@ -28,7 +28,7 @@ class StageStats:
             self.rejected += 1
             self.reasons[doc.rejection.reason] = self.reasons.get(doc.rejection.reason, 0) + 1
 
-    def merge(self, other: "StageStats") -> None:
+    def merge(self, other: StageStats) -> None:
         self.docs += other.docs
         self.rejected += other.rejected
         self.chars_removed += other.chars_removed
