@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from corpuskit.document import Document
@@ -33,6 +33,21 @@ def _fail(doc: Document, stage: str, exc: Exception) -> None:
     doc.reject(stage, "stage_error", detail=f"{type(exc).__name__}: {exc}"[:500])
 
 
+def _run_step(name: str, stats: StageStats, step: Callable[[Document], None], doc: Document) -> Document:
+    """Run one stage step on a document not yet rejected: guarded, recorded in its history, timed."""
+    if doc.rejected:
+        return doc
+    started = time.perf_counter()
+    before = len(doc.text)
+    try:
+        step(doc)
+    except Exception as exc:  # noqa: BLE001 - see _fail
+        _fail(doc, name, exc)
+    doc.stages.append(name)
+    stats.record(doc, before, time.perf_counter() - started)
+    return doc
+
+
 class DocumentStage:
     """A per-document step: subclasses set ``name`` and implement ``process``."""
 
@@ -46,17 +61,7 @@ class DocumentStage:
 
     def run_one(self, doc: Document) -> Document:
         """Process one document unless an earlier stage rejected it; count and time the work."""
-        if doc.rejected:
-            return doc
-        started = time.perf_counter()
-        before = len(doc.text)
-        try:
-            self.process(doc)
-        except Exception as exc:  # noqa: BLE001 - see _fail
-            _fail(doc, self.name, exc)
-        doc.stages.append(self.name)
-        self.stats.record(doc, before, time.perf_counter() - started)
-        return doc
+        return _run_step(self.name, self.stats, self.process, doc)
 
     def __call__(self, docs: Iterable[DocLike]) -> Iterator[Document]:
         for item in docs:
@@ -105,17 +110,7 @@ class CorpusStage:
         self.stats.seconds += time.perf_counter() - started
 
     def run_apply(self, doc: Document) -> Document:
-        if doc.rejected:
-            return doc
-        started = time.perf_counter()
-        before = len(doc.text)
-        try:
-            self.apply(doc)
-        except Exception as exc:  # noqa: BLE001 - see _fail
-            _fail(doc, self.name, exc)
-        doc.stages.append(self.name)
-        self.stats.record(doc, before, time.perf_counter() - started)
-        return doc
+        return _run_step(self.name, self.stats, self.apply, doc)
 
     def __call__(self, docs: Iterable[DocLike]) -> Iterator[Document]:
         """In-memory use: holds the documents; the pipeline streams through a spill file instead."""
