@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 
 from corpuskit.document import Document
 from corpuskit.stages.base import DocumentStage
-from corpuskit.stages.linefeatures import LineFeatures, guess_language, line_features, load_stopwords
+from corpuskit.stages.linefeatures import (
+    LineFeatures,
+    guess_language,
+    line_features,
+    load_stopwords,
+    masthead_like,
+    share_row_names,
+)
 from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
 
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "common")  # earlier packs win ties
@@ -32,7 +39,17 @@ TRAILING_BLOCK = "trailing_block"
 FURNITURE_RUN = "furniture_run"
 SECTION_BRANDING = "section_branding"
 LOW_CONTENT = "low_content"
-STRUCTURAL_RULES = (BEFORE_ARTICLE, TRAILING_BLOCK, FURNITURE_RUN, SECTION_BRANDING, LOW_CONTENT)
+SHARE_ROW = "share_row"  # network / share-action names glued together (see linefeatures)
+MASTHEAD = "masthead"  # an all-caps site name above the headline or below the article
+STRUCTURAL_RULES = (
+    BEFORE_ARTICLE,
+    TRAILING_BLOCK,
+    FURNITURE_RUN,
+    SECTION_BRANDING,
+    LOW_CONTENT,
+    SHARE_ROW,
+    MASTHEAD,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ class Classifier:
             for lang in options.stopword_languages
         }
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
+        self._share_rule = Rule(SHARE_ROW, "share", "drop", 0, ())
 
     # -- per document ------------------------------------------------------------------------
     def classify(
@@ -100,6 +118,8 @@ class Classifier:
             rule = self.matcher.match(lines[i].strip(), feats[i].words)
             if rule is not None and (rule.on_extracted or not extracted):
                 hits[i] = rule
+            elif self.structural[SHARE_ROW] and feats[i].words <= 40 and share_row_names(lines[i]) >= 3:
+                hits[i] = self._share_rule
         good = [
             i
             for i in rows
@@ -307,10 +327,15 @@ class Classifier:
                 window.add(i)
             else:
                 break
+        # a site name in capitals above the headline is not part of it; an all-caps line right
+        # above a body that opens with a sentence may be the headline itself, so it is kept
+        nearest = max(window, default=None) if start in feats and feats[start].sentence_end else None
         for i in before:
             if out[i]:
                 continue
-            if i in hits:
+            if on[MASTHEAD] and i != nearest and masthead_like(lines[i]):
+                out[i] = MASTHEAD
+            elif i in hits:
                 out[i] = hits[i].name
             elif i not in window and on[BEFORE_ARTICLE]:
                 out[i] = BEFORE_ARTICLE
@@ -330,6 +355,9 @@ class Classifier:
         block = len(after)
         run = 0
         for k, i in enumerate(after):
+            if on[MASTHEAD] and i not in hits and masthead_like(lines[i]):
+                out[i] = MASTHEAD
+                continue
             if i in hits:
                 block = k
                 break

@@ -100,3 +100,64 @@ def line_features(line: str, stopwords: frozenset[str]) -> LineFeatures:
         sentence_end=bool(_SENTENCE_END.search(stripped)),
         cjk=cjk,
     )
+
+
+# Share rows glued together by a page's icon labels ("SaveSaveEmailEmailPrintPrint",
+# "Share via TwitterWhatsAppShare via WhatsApp", "Auf Facebook teilenfacebook"): the names of
+# networks and share actions, in several languages, compared on the line's letters only.
+_SHARE_NAMES = (
+    "facebook", "twitter", "x", "whatsapp", "linkedin", "pinterest", "reddit", "bluesky", "threads",
+    "telegram", "messenger", "email", "mail", "sms", "print", "copylink", "save", "flipboard",
+    "share", "tumblr", "instagram", "youtube", "tiktok", "mastodon", "xing", "vk", "pocket",
+    "comments", "teilen", "drucken", "kommentare", "linkkopieren", "merken", "partager", "imprimer",
+    "commentaires", "courriel", "copierlelien", "compartir", "imprimir", "comentarios",
+    "copiarenlace", "copiarlink", "guardar", "condividi", "stampa", "commenti", "copialink",
+    "compartilhar", "salvar", "enregistrer", "speichern",
+)  # fmt: skip
+_SHARE_GLUE = (
+    "sharevia", "shareon", "via", "on", "auf", "per", "sur", "par", "en", "su", "no", "na", "por",
+    "logo", "icon", "icons", "shape", "combined", "close", "linkcopied", "copied", "linkkopiert",
+    "kopiert", "liencopié", "copié", "enlacecopiado", "copiado", "linkcopiato", "copiato", "arrow",
+    "right", "left", "down", "up", "chevron", "button", "fermer", "schließen", "cerrar", "chiudi",
+    "fechar", "link", "lien",
+)  # fmt: skip
+_SHARE_TOKENS = re.compile(
+    "|".join(sorted({re.escape(t) for t in _SHARE_NAMES + _SHARE_GLUE}, key=len, reverse=True))
+)
+_NAME_SET = frozenset(_SHARE_NAMES)
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+
+
+def share_row_names(line: str, max_leftover: float = 0.1) -> int:
+    """How many distinct network/share-action names make up ``line``; 0 unless the names and
+    their glue ("share via", "logo", "link copied") cover all but ``max_leftover`` of its letters.
+
+    Prose that mentions Facebook and Twitter keeps most of its letters outside the list, so it
+    scores 0 however many names it cites.
+    """
+    letters = _NOT_LETTER.sub("", line.lower())
+    if len(letters) < 8:
+        return 0
+    covered = 0
+    names: set[str] = set()
+    for hit in _SHARE_TOKENS.finditer(letters):
+        token = hit.group()
+        covered += len(token)
+        if token in _NAME_SET:
+            names.add("email" if token == "mail" else token)
+    if len(letters) - covered > max_leftover * len(letters):
+        return 0
+    return len(names)
+
+
+_MASTHEAD_END = re.compile(r"[.!?:;,]$")
+
+
+def masthead_like(line: str, max_words: int = 6) -> bool:
+    """A short line entirely in capitals without sentence punctuation ("THE HARBOR GAZETTE")."""
+    stripped = line.strip()
+    words = stripped.split()
+    if not 1 <= len(words) <= max_words or _MASTHEAD_END.search(stripped):
+        return False
+    letters = [c for c in stripped if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
