@@ -1,0 +1,166 @@
+"""Coverage of furniture kinds seen on unseen sites (issue 4), per language, and prose that must stay.
+
+Every line here is written for these tests, in wordings other than the synthetic corpus's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from corpuskit.stages.boilerplate import MASTHEAD, SHARE_ROW, BoilerplateOptions, Classifier, classify_lines
+from corpuskit.stages.linefeatures import line_features, masthead_like, share_row_names
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier()
+
+
+def _rule(classifier: Classifier, line: str) -> str | None:
+    rule = classifier.matcher.match(line, line_features(line, frozenset()).words)
+    return rule.name if rule else None
+
+
+FURNITURE = [
+    # metering and paywall nags
+    ("You have hit your monthly limit of free stories.", "paywall"),
+    ("Only 2 free articles remaining. Subscribe to continue reading", "paywall"),
+    ("Get full access to The Valley Post for just $1 a week", "paywall"),
+    ("Continue reading with a Daily Lantern digital subscription", "paywall"),
+    ("Sie haben Ihr Artikel-Limit erreicht. Jetzt 4 Wochen gratis weiterlesen für 0 €", "paywall"),
+    ("Vous avez atteint la limite d'articles gratuits ce mois-ci.", "paywall"),
+    ("Suscríbete para seguir leyendo sin límites.", "paywall"),
+    ("Assine para continuar lendo esta reportagem.", "paywall"),
+    ("Abbonati per continuare a leggere l'articolo.", "paywall"),
+    # reading time
+    ("Reading time: about 7 minutes", "byline"),
+    ("4-min read", "reading_time"),
+    ("Lesezeit: ca. 3 Min.", "reading_time"),
+    ("6 min de lecture", "reading_time"),
+    ("Tiempo de lectura: 5 min", "byline"),
+    ("3 minutos de leitura", "reading_time"),
+    ("Tempo di lettura: 4 minuti", "reading_time"),
+    # audio players and app prompts
+    ("Listen to this story", "audio_player"),
+    ("Artikel vorlesen lassen", "audio_player"),
+    ("Écouter cet article", "audio_player"),
+    ("Read in app", "app_prompt"),
+    ("Install the Lantern app for iPhone and Android", "app_prompt"),
+    ("In der App öffnen", "app_prompt"),
+    ("Descarga nuestra app", "app_prompt"),
+    # live-blog chrome and refresh prompts
+    ("Watch live now", "live_chrome"),
+    ("LIVE: latest on the storm", "live_chrome"),
+    ("Breaking story", "live_chrome"),
+    ("Liveticker: Die Wahl im Überblick", "live_chrome"),
+    ("En direct : le sommet européen", "live_chrome"),
+    ("Actualizaciones en tiempo real", "live_chrome"),
+    ("3 new posts are available. Click to refresh", "refresh_prompt"),
+    ("Neue Beiträge verfügbar", "refresh_prompt"),
+    # profile / personalisation / comment prompts
+    ("Choose a screen name before you comment", "profile_prompt"),
+    ("Tell us your city to see local news first", "profile_prompt"),
+    ("Wählen Sie Ihre Heimatstadt, um lokale Nachrichten zu sehen", "profile_prompt"),
+    ("Choisissez votre pseudo", "profile_prompt"),
+    ("What are your thoughts?", "comment_prompt"),
+    ("Was meinen Sie?", "comment_prompt"),
+    ("¿Qué opinas?", "comment_prompt"),
+    ("Cosa ne pensi?", "comment_prompt"),
+    # advertisement markers, back to top, text size, syndication
+    ("[ ADVERTISEMENT ]", "advertisement"),
+    ("-- Anzeige --", "advertisement"),
+    ("~ publicidad ~", "advertisement"),
+    ("⬆ Back to the top", "back_to_top"),
+    ("Scroll to top of page", "back_to_top"),
+    ("↑ Nach oben", "back_to_top"),
+    ("↑ Haut de page", "back_to_top"),
+    ("Font size", "text_size"),
+    ("Schriftgröße A- A+", "text_size"),
+    ("Reprinted with permission from the Coast Weekly.", "syndication_credit"),
+    ("Dieser Text erschien zuerst bei der Nordsee-Zeitung.", "syndication_credit"),
+    # headings of teaser modules
+    ("Trending in Hillsborough", "related_heading"),
+    ("Around Maplewood", "related_heading"),
+    # navigation rows separated by dashes
+    ("News – Opinion – Sport – Culture – Lifestyle", "separator_row"),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), FURNITURE)
+def test_furniture_kinds(classifier: Classifier, line: str, expected: str) -> None:
+    assert _rule(classifier, line) == expected
+
+
+PROSE = [
+    "Facebook and Twitter said on Monday that they had removed hundreds of accounts linked to the campaign.",
+    "The streaming service will raise the price of its standard subscription to $15.49 a month in March.",
+    "Der Verlag erhöht den Preis für das Digital-Abo im Frühjahr um zwei Euro im Monat.",
+    "Les abonnés paieront désormais 12 euros par mois, a annoncé le groupe mardi.",
+    "She said the city would print, email and post the new rules on its website next week.",
+    "The mayor — who spoke briefly — said the plan would go ahead.",
+    "What do you think happens to the money once it leaves the account, the judge asked the witness.",
+    "Around the harbour, fishermen mended nets and waited for the weather to turn.",
+    "Reading time for pupils doubled after the library reopened, the school said.",
+]
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_is_not_a_rule(classifier: Classifier, line: str) -> None:
+    assert _rule(classifier, line) is None
+    assert share_row_names(line) == 0
+
+
+def test_share_row_names_glued_in_several_languages() -> None:
+    assert share_row_names("TwitterTwitterWhatsAppWhatsAppPrintPrintFlipboardFlipboard") == 4
+    assert share_row_names("Share via LinkedInShare via TelegramShare via EmailClose") >= 3
+    assert share_row_names("Per E-Mail teilenDruckenWhatsAppLink kopieren") >= 3
+    assert share_row_names("Compartir en FacebookCompartir en XImprimirEnlace copiado") >= 3
+    assert share_row_names("Share on Facebook") == 1  # one name: the share_prompt rule's business
+    assert share_row_names("Emails printed by the savings bank") == 0
+
+
+def test_share_row_and_masthead_in_a_page() -> None:
+    body = [
+        "The council voted on Tuesday to close the old bridge to traffic for at least a year of repairs.",
+        "",
+        "Engineers said the steel had corroded faster than expected after two wet winters in a row.",
+        "",
+        "DIVERSIONS",
+        "",
+        "Drivers will be sent through the town centre, and buses will run every ten minutes instead of five.",
+    ]
+    lines = [
+        "THE RIVERTON ECHO",
+        "Bridge to close for a year",
+        "",
+        "FacebookTwitterEmailPrintCopy link",
+        "",
+        *body,
+        "",
+        "THE RIVERTON ECHO",
+    ]
+    out = classify_lines(lines)
+    assert out[0] == MASTHEAD and out[-1] == MASTHEAD
+    assert out[3] == SHARE_ROW
+    assert out[1] is None  # the headline stays
+    assert out[lines.index("DIVERSIONS")] is None  # an all-caps subheading inside the article stays
+    off = classify_lines(lines, options=BoilerplateOptions(disabled_rules=(SHARE_ROW, MASTHEAD)))
+    assert out[3] != off[3] and off[0] != MASTHEAD
+
+
+def test_masthead_like() -> None:
+    assert masthead_like("THE EVENING LANTERN")
+    assert not masthead_like("WHAT HAPPENED NEXT?")
+    assert not masthead_like("The Evening Lantern")
+    assert not masthead_like("A VERY LONG LINE WRITTEN IN CAPITALS FROM START TO END")
+
+
+def test_all_caps_headline_right_above_the_body_stays() -> None:
+    lines = [
+        "STORM CUTS POWER TO THOUSANDS",
+        "",
+        "More than ten thousand homes were without electricity on Sunday after the storm brought down lines.",
+        "",
+        "Crews from three counties worked through the night and expect to restore most supplies by Monday.",
+    ]
+    assert classify_lines(lines)[0] is None
