@@ -23,15 +23,15 @@ def _rule(classifier: Classifier, line: str) -> str | None:
 
 FURNITURE = [
     # metering and paywall nags
-    ("You have hit your monthly limit of free stories.", "paywall"),
-    ("Only 2 free articles remaining. Subscribe to continue reading", "paywall"),
-    ("Get full access to The Valley Post for just $1 a week", "paywall"),
-    ("Continue reading with a Daily Lantern digital subscription", "paywall"),
-    ("Sie haben Ihr Artikel-Limit erreicht. Jetzt 4 Wochen gratis weiterlesen für 0 €", "paywall"),
-    ("Vous avez atteint la limite d'articles gratuits ce mois-ci.", "paywall"),
-    ("Suscríbete para seguir leyendo sin límites.", "paywall"),
-    ("Assine para continuar lendo esta reportagem.", "paywall"),
-    ("Abbonati per continuare a leggere l'articolo.", "paywall"),
+    ("You have hit your monthly limit of free stories.", "paywall_prompt"),
+    ("Only 2 free articles remaining. Subscribe to continue reading", "paywall_prompt"),
+    ("Get full access to The Valley Post for just $1 a week", "paywall_prompt"),
+    ("Continue reading with a Daily Lantern digital subscription", "paywall_prompt"),
+    ("Sie haben Ihr Artikel-Limit erreicht. Jetzt 4 Wochen gratis weiterlesen für 0 €", "paywall_prompt"),
+    ("Vous avez atteint la limite d'articles gratuits ce mois-ci.", "paywall_prompt"),
+    ("Suscríbete para seguir leyendo sin límites.", "paywall_prompt"),
+    ("Assine para continuar lendo esta reportagem.", "paywall_prompt"),
+    ("Abbonati per continuare a leggere l'articolo.", "paywall_prompt"),
     # reading time
     ("Reading time: about 7 minutes", "byline"),
     ("4-min read", "reading_time"),
