@@ -125,6 +125,8 @@ _SHARE_TOKENS = re.compile(
     "|".join(sorted({re.escape(t) for t in _SHARE_NAMES + _SHARE_GLUE}, key=len, reverse=True))
 )
 _NAME_SET = frozenset(_SHARE_NAMES)
+# a quick first look: most lines name no network at all (single letters would match anywhere)
+_ANY_NAME = re.compile("|".join(sorted((n for n in _SHARE_NAMES if len(n) > 2), key=len, reverse=True)))
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 
 
@@ -135,7 +137,10 @@ def share_row_names(line: str, max_leftover: float = 0.1) -> int:
     Prose that mentions Facebook and Twitter keeps most of its letters outside the list, so it
     scores 0 however many names it cites.
     """
-    letters = _NOT_LETTER.sub("", line.lower())
+    low = line.lower()
+    if _ANY_NAME.search(low) is None:
+        return 0
+    letters = _NOT_LETTER.sub("", low)
     if len(letters) < 8:
         return 0
     covered = 0
