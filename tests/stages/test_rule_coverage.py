@@ -78,6 +78,8 @@ FURNITURE = [
     ("Schriftgröße A- A+", "text_size"),
     ("Reprinted with permission from the Coast Weekly.", "syndication_credit"),
     ("Dieser Text erschien zuerst bei der Nordsee-Zeitung.", "syndication_credit"),
+    ("This column was first published by the Valley Courier.", "syndication_credit"),
+    ("Published here under a content-sharing agreement with Metro Weekly.", "syndication_credit"),
     # headings of teaser modules
     ("Trending in Hillsborough", "related_heading"),
     ("Around Maplewood", "related_heading"),
@@ -101,6 +103,18 @@ PROSE = [
     "What do you think happens to the money once it leaves the account, the judge asked the witness.",
     "Around the harbour, fishermen mended nets and waited for the weather to turn.",
     "Reading time for pupils doubled after the library reopened, the school said.",
+    "The plan has a monthly limit of 10 gigabytes, after which speeds drop sharply.",
+    "Investigators get full access to the company's records under the settlement.",
+    "Visitors can get access to the park for $5 on weekdays.",
+    "Companies use the data to personalise ads.",
+    "This report was published by the agency on Monday and found rising prices.",
+    "Un rapport publié par l'Insee montre une hausse du chômage au troisième trimestre.",
+    "Les députés examineront les articles restants du projet de loi mardi.",
+    "Das Buch erschien erstmals im Jahr 1950 und wurde ein Bestseller.",
+    "Die Behörden hatten vollen Zugriff auf die Daten der Kunden.",
+    "Los diputados votarán los artículos restantes de la ley el martes.",
+    "Users can see it in the app once the update is installed.",
+    "This essay was reprinted in the anthology. The author said the response surprised her.",
 ]
 
 
