@@ -27,7 +27,7 @@ FURNITURE = [
     ("Only 2 free articles remaining. Subscribe to continue reading", "paywall_prompt"),
     ("Get full access to The Valley Post for just $1 a week", "paywall_prompt"),
     ("Continue reading with a Daily Lantern digital subscription", "paywall_prompt"),
-    ("Continue reading for just $1 a week", "paywall_prompt"),
+    ("Subscribe and keep reading for just $1 a week", "paywall_prompt"),
     ("Continuez votre lecture dès 1 € par mois", "paywall_prompt"),
     ("Wohnort angeben und Nachrichten aus Ihrer Nähe lesen", "profile_prompt"),
     ("Sie haben Ihr Artikel-Limit erreicht. Jetzt 4 Wochen gratis weiterlesen für 0 €", "paywall_prompt"),
