@@ -9,6 +9,7 @@ length.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ import tomllib
 from corpuskit.options import ConfigError
 
 ACTIONS = ("drop", "end", "final")
-LONG_LINE_WORDS = 30  # lines longer than this are only searched for rules whose max_words allows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +162,14 @@ class RuleMatcher:
                 else:
                     exact.append((rule, False, pattern))
         self._kinds = [self._prepare(kind) for kind in (anchored, lowered, exact)]
-        # long lines only meet the rules that allow them: a shorter alternation to search
-        self._long_words = LONG_LINE_WORDS
-        self._lowered_long = self._prepare(
-            [entry for entry in lowered if not entry[0].max_words or entry[0].max_words > LONG_LINE_WORDS]
-        )
+        # a line is only searched for the rules whose max_words allows its length: one alternation
+        # per distinct limit (most of the time goes into searching long lines with a long alternation)
+        limits = sorted({r.max_words for r, _, _ in lowered if r.max_words})
+        self._limits = limits
+        self._lowered_by_limit = [
+            self._prepare([e for e in lowered if not e[0].max_words or e[0].max_words >= limit])
+            for limit in limits
+        ] + [self._prepare([e for e in lowered if not e[0].max_words])]
         # naming the rule of an anchored hit (frequent: navigation labels) in one call
         self._anchored_rules = [rule for rule, _, _ in anchored]
         self._anchored_named = (
@@ -198,8 +201,8 @@ class RuleMatcher:
 
     def _find(self, line: str, words: int = 0) -> Rule | None:
         (anchored, anchored_list), (lowered, lowered_list), (exact, exact_list) = self._kinds
-        if words > self._long_words:
-            lowered, lowered_list = self._lowered_long
+        if words:
+            lowered, lowered_list = self._lowered_by_limit[bisect.bisect_left(self._limits, words)]
         if anchored is not None and anchored.match(line) and self._anchored_named is not None:
             named = self._anchored_named.match(line)
             if named is not None and named.lastgroup:
