@@ -26,14 +26,6 @@ from corpuskit.stages.rulepacks import builtin_pack_text, builtin_packs, load_ru
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "boilerplate"
 
 
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return Classifier()
-
-
-def _rule(classifier: Classifier, line: str) -> str | None:
-    rule = classifier.matcher.match(line, line_features(line, frozenset()).words)
-    return rule.name if rule else None
 
 
 # -- rule packs, one table per language -------------------------------------------------------
@@ -125,7 +117,7 @@ PACK_EXAMPLES = {
     ],
 )
 def test_rule_packs_name_the_furniture(classifier: Classifier, line: str, rule: str):
-    assert _rule(classifier, line) == rule
+    assert classifier.pack_rule(line) == rule
 
 
 BODY = {
@@ -138,7 +130,7 @@ BODY = {
 
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_no_rule_fires_on_body_prose(classifier: Classifier, lang: str):
-    assert _rule(classifier, BODY[lang]) is None
+    assert classifier.pack_rule(BODY[lang]) is None
 
 
 def test_every_shipped_pack_parses_and_has_rules():
@@ -168,8 +160,8 @@ def test_bad_packs_and_patterns_are_config_errors(tmp_path: Path):
 def test_word_limit_keeps_long_prose_safe(classifier: Classifier):
     short = "Subscribe to our newsletter"
     long = short + " " + " ".join(["because the story of the harbour is long and worth telling"] * 6)
-    assert _rule(classifier, short) == "newsletter"
-    assert _rule(classifier, long) is None
+    assert classifier.pack_rule(short) == "newsletter"
+    assert classifier.pack_rule(long) is None
 
 
 # -- line features ----------------------------------------------------------------------------

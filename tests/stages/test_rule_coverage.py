@@ -8,18 +8,7 @@ from __future__ import annotations
 import pytest
 
 from corpuskit.stages.boilerplate import MASTHEAD, SHARE_ROW, BoilerplateOptions, Classifier, classify_lines
-from corpuskit.stages.linefeatures import line_features, masthead_like, share_row_names
-
-
-@pytest.fixture(scope="module")
-def classifier() -> Classifier:
-    return Classifier()
-
-
-def _rule(classifier: Classifier, line: str) -> str | None:
-    rule = classifier.matcher.match(line, line_features(line, frozenset()).words)
-    return rule.name if rule else None
-
+from corpuskit.stages.linefeatures import masthead_like, share_row_names
 
 FURNITURE = [
     # metering and paywall nags
@@ -98,7 +87,7 @@ FURNITURE = [
 
 @pytest.mark.parametrize(("line", "expected"), FURNITURE)
 def test_furniture_kinds(classifier: Classifier, line: str, expected: str) -> None:
-    assert _rule(classifier, line) == expected
+    assert classifier.pack_rule(line) == expected
 
 
 PROSE = [
@@ -128,7 +117,7 @@ PROSE = [
 
 @pytest.mark.parametrize("line", PROSE)
 def test_prose_is_not_a_rule(classifier: Classifier, line: str) -> None:
-    assert _rule(classifier, line) is None
+    assert classifier.pack_rule(line) is None
     assert share_row_names(line) == 0
 
 

@@ -94,6 +94,11 @@ class Classifier:
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
         self._share_rule = Rule(SHARE_ROW, "share", "drop", 0, ())
 
+    def pack_rule(self, line: str) -> str | None:
+        """The rule-pack rule whose wording matches ``line`` on its own (no context), if any."""
+        rule = self.matcher.match(line, line_features(line, frozenset()).words)
+        return rule.name if rule else None
+
     # -- per document ------------------------------------------------------------------------
     def classify(
         self, lines: Sequence[str], language: str | None = None, extracted: bool = False
