@@ -47,7 +47,7 @@ def build_stage(name: str, config: Config) -> Stage:
     return factories[name]()
 
 
-class _Prepare(DocumentStage):
+class Prepare(DocumentStage):
     """Runs a corpus stage's per-document ``prepare`` inside a batch step."""
 
     def __init__(self, stage: CorpusStage) -> None:
@@ -62,10 +62,13 @@ class _Prepare(DocumentStage):
 class Pipeline:
     """An ordered list of stages; ``run`` streams documents (Documents, dicts or strings) through it."""
 
-    def __init__(self, stages: Sequence[Stage], config: Config | None = None, executor=None) -> None:
+    def __init__(
+        self, stages: Sequence[Stage], config: Config | None = None, executor=None, prepared: Sequence[Stage] = ()
+    ) -> None:
         self.stages = list(stages)
         self.config = config or Config()
         self.executor = executor or LocalExecutor()
+        self._prepared = {id(stage) for stage in prepared}  # corpus stages whose prepare ran upstream
 
     @classmethod
     def from_config(cls, config: Config | None = None, executor=None) -> Pipeline:
@@ -79,8 +82,11 @@ class Pipeline:
         pending: list[DocumentStage] = []
         for stage in self.stages:
             if isinstance(stage, CorpusStage):
-                pending.append(_Prepare(stage))
-                stream = self._corpus_pass(stage, self._batch_step(pending, stream))
+                if id(stage) not in self._prepared:
+                    pending.append(Prepare(stage))
+                if pending:
+                    stream = self._batch_step(pending, stream)
+                stream = self._corpus_pass(stage, stream)
                 pending = []
             else:
                 pending.append(stage)

@@ -18,7 +18,7 @@ from corpuskit import __version__
 from corpuskit.checkpoint import CHECKPOINT_DIR, Checkpoint
 from corpuskit.config import Config
 from corpuskit.document import Document
-from corpuskit.pipeline import Pipeline, Stage
+from corpuskit.pipeline import Pipeline, Prepare, Stage
 from corpuskit.readers import EMPTY_REASONS, InputFile, expand_inputs, read_file_safely
 from corpuskit.stages.base import CorpusStage, DocumentStage
 from corpuskit.writers import OutputOptions, OutputWriter
@@ -121,7 +121,7 @@ def clean_to_dir(
     started = time.perf_counter()
     try:
         docs = _checkpointed(list(expand_inputs(inputs)), prefix, pipeline, checkpoint)
-        for doc in Pipeline(rest, config, pipeline.executor).run(docs):
+        for doc in Pipeline(rest, config, pipeline.executor, prepared=rest[:1]).run(docs):
             writer.write(doc)
             summary.add(doc)
             if on_document:
@@ -159,10 +159,14 @@ def _plain_output(config: Config) -> bool:
 
 
 def split_stages(stages: Sequence[Stage]) -> tuple[list[DocumentStage], list[Stage]]:
-    """The per-document stages before the first corpus stage (checkpointed), and the rest."""
+    """The per-document work before the first corpus stage (checkpointed), and the rest.
+
+    The first corpus stage's ``prepare`` (e.g. near-duplicate signatures) joins the checkpointed
+    part, so documents make one trip through the workers, not two.
+    """
     for i, stage in enumerate(stages):
         if isinstance(stage, CorpusStage):
-            return list(stages[:i]), list(stages[i:])  # type: ignore[arg-type]
+            return [*stages[:i], Prepare(stage)], list(stages[i:])  # type: ignore[list-item]
     return list(stages), []  # type: ignore[arg-type]
 
 
