@@ -16,7 +16,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -92,12 +91,8 @@ class OutputOptions:
 
     @classmethod
     def from_run(cls, run: Any) -> OutputOptions:
-        """Read the fields from a ``RunOptions`` that may not have them yet."""
-        return cls(
-            shard_size=int(getattr(run, "shard_size", 0) or 0),
-            compression=str(getattr(run, "output_compression", "") or ""),
-            format=str(getattr(run, "output_format", "jsonl") or "jsonl"),
-        )
+        """The output fields of a ``RunOptions``."""
+        return cls(shard_size=run.shard_size, compression=run.output_compression, format=run.output_format)
 
     def check(self) -> None:
         if self.shard_size < 0:
@@ -156,35 +151,49 @@ class _Part:
         return {self.final.name: {"records": self.documents, "bytes": self.tmp.stat().st_size}}
 
 
-class RecordSink:
-    """``{stem}.jsonl[.gz|.zst]``: one JSON record per line, in write order."""
+class _Sink:
+    """One output file under construction: subclasses write records and close their writer."""
 
-    def __init__(self, out_dir: Path, stem: str, compression: str, name: str | None = None) -> None:
-        self.part = _Part(out_dir, name or f"{stem}.jsonl{_SUFFIX[compression]}")
-        self.file: _CompressedFile | None = _CompressedFile(self.part.tmp, compression)
+    part: _Part
 
-    def write(self, line: bytes) -> None:
-        assert self.file is not None
-        self.file.write(line + b"\n")
-        self.part.documents += 1
+    def write_record(self, record: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _close_writer(self) -> None:
+        """Flush and close the underlying writer (idempotent)."""
+        raise NotImplementedError
 
     def close(self) -> dict[str, dict[str, int]]:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        self._close_writer()
         return self.part.info()
 
     def publish(self) -> None:
         self.part.publish()
 
     def discard(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
+        self._close_writer()
         self.part.tmp.unlink(missing_ok=True)
 
 
-class _ParquetSink:
+class RecordSink(_Sink):
+    """``{stem}.jsonl[.gz|.zst]``: one JSON record per line, in write order."""
+
+    def __init__(self, out_dir: Path, stem: str, compression: str, name: str | None = None) -> None:
+        self.part = _Part(out_dir, name or f"{stem}.jsonl{_SUFFIX[compression]}")
+        self.file: _CompressedFile | None = _CompressedFile(self.part.tmp, compression)
+
+    def write_record(self, record: dict[str, Any]) -> None:
+        assert self.file is not None
+        self.file.write(dumps(record) + b"\n")
+        self.part.documents += 1
+
+    def _close_writer(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+
+class _ParquetSink(_Sink):
     """``corpus[-NNNNN].parquet``: flat columns for filtering plus the full metadata as JSON."""
 
     def __init__(self, out_dir: Path, name: str, compression: str) -> None:
@@ -199,11 +208,10 @@ class _ParquetSink:
             ("language_score", pa.float64()), ("dup_cluster", pa.string()), ("metadata", pa.string()),
         ])  # fmt: skip
         self.part = _Part(out_dir, name)
-        codec = {"none": "none", "gzip": "gzip", "zstd": "zstd"}[compression]
-        self.writer: Any = pq.ParquetWriter(self.part.tmp, self.schema, compression=codec)
+        self.writer: Any = pq.ParquetWriter(self.part.tmp, self.schema, compression=compression)
         self.rows: list[dict[str, Any]] = []
 
-    def write_record(self, record: dict[str, Any], dumps: Callable[[Any], bytes]) -> None:
+    def write_record(self, record: dict[str, Any]) -> None:
         meta = record["metadata"]
         self.rows.append({
             "id": record["id"], "text": record["text"], "source": meta.get("source"),
@@ -219,23 +227,13 @@ class _ParquetSink:
             self.writer.write_table(self._pa.Table.from_pylist(self.rows, schema=self.schema))
             self.rows = []
 
-    def close(self) -> dict[str, dict[str, int]]:
+    def _close_writer(self) -> None:
         if self.writer is not None:
             self._flush()
             self.writer.close()
             self.writer = None
             with open(self.part.tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-        return self.part.info()
-
-    def publish(self) -> None:
-        self.part.publish()
-
-    def discard(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-        self.part.tmp.unlink(missing_ok=True)
 
 
 class ShardedSink:
@@ -244,30 +242,27 @@ class ShardedSink:
     def __init__(self, out_dir: Path, stem: str, options: OutputOptions) -> None:
         self.out_dir, self.stem, self.options = out_dir, stem, options
         self.compression = options.corpus_compression()
-        self.done: list[Any] = []
-        self.current: Any = None
+        self.done: list[_Sink] = []
+        self.current: _Sink | None = None
         if not options.shard_size:
             self.current = self._open(None)
 
-    def _open(self, index: int | None) -> Any:
+    def _open(self, index: int | None) -> _Sink:
         stem = self.stem if index is None else f"{self.stem}-{index:05d}"
         if self.options.format == "parquet":
             return _ParquetSink(self.out_dir, f"{stem}.parquet", self.compression)
         return RecordSink(self.out_dir, stem, self.compression)
 
-    def write_record(self, record: dict[str, Any], dumps: Callable[[Any], bytes]) -> None:
+    def write_record(self, record: dict[str, Any]) -> None:
         size = self.options.shard_size
         if self.current is None or (size and self.current.part.documents >= size):
             if self.current is not None:
                 self.current.close()
                 self.done.append(self.current)
             self.current = self._open(len(self.done))
-        if isinstance(self.current, RecordSink):
-            self.current.write(dumps(record))
-        else:
-            self.current.write_record(record, dumps)
+        self.current.write_record(record)
 
-    def _all(self) -> list[Any]:
+    def _all(self) -> list[_Sink]:
         return self.done + ([self.current] if self.current is not None else [])
 
     def close(self) -> dict[str, dict[str, int]]:
@@ -311,13 +306,13 @@ class OutputWriter:
 
     def write(self, doc: Document) -> None:
         if doc.rejected:
-            self._rejected.write(dumps(rejected_record(doc)))
+            self._rejected.write_record(rejected_record(doc))
         else:
-            self._corpus.write_record(corpus_record(doc, self.config_sha256), dumps)
+            self._corpus.write_record(corpus_record(doc, self.config_sha256))
         for r in doc.iter_removals():
             row = {"id": doc.id, "source": doc.source, "stage": r.stage, "rule": r.rule,
                    "start": r.start, "end": r.end, "text": r.text}  # fmt: skip
-            self._removed.write(dumps(row))
+            self._removed.write_record(row)
 
     def commit(self, manifest: dict[str, Any]) -> None:
         """Close, fsync and rename every file into place, the manifest last.
