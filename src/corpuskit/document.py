@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,7 @@ class Document:
             if key in record and key not in metadata:
                 metadata[key] = record[key]
         doc_id = record.get("id")
-        doc_id = str(doc_id) if doc_id not in (None, "") else default_id or sha256_hex(text.encode())[:16]
+        doc_id = str(doc_id) if doc_id not in (None, "") else default_id or text_id(text)
         source = str(metadata.get("source") or record.get("source") or doc_id)
         return cls(text=text, id=doc_id, metadata=metadata, source=source)
 
@@ -89,7 +90,7 @@ class Document:
         if isinstance(item, Document):
             return item
         if isinstance(item, str):
-            return cls(text=item, id=sha256_hex(item.encode("utf-8", "surrogatepass"))[:16])
+            return cls(text=item, id=text_id(item))
         return cls.from_dict(item)
 
     # -- editing ------------------------------------------------------------------------------
@@ -199,6 +200,19 @@ def _overlapping(intervals: list[tuple[int, int]], start: int, end: int) -> list
         if interval[1] > start:
             out.append(interval)
     return out
+
+
+def text_id(text: str) -> str:
+    """An id for a document that came without one: the start of its text's sha256."""
+    return sha256_hex(text.encode("utf-8", "surrogatepass"))[:16]
+
+
+def source_file(source: str) -> str:
+    """The input file of a document's ``source`` (JSONL sources are ``path:LINE``)."""
+    return _LINE_SUFFIX.sub("", source)
+
+
+_LINE_SUFFIX = re.compile(r":\d+$")
 
 
 def sha256_hex(data: bytes) -> str:

@@ -17,14 +17,13 @@ from typing import Any
 from corpuskit import __version__
 from corpuskit.checkpoint import CHECKPOINT_DIR, Checkpoint
 from corpuskit.config import Config
-from corpuskit.document import Document
+from corpuskit.document import Document, source_file
 from corpuskit.pipeline import Pipeline, Prepare, Stage
 from corpuskit.readers import EMPTY_REASONS, InputFile, expand_inputs, read_file_safely
 from corpuskit.stages.base import CorpusStage, DocumentStage
 from corpuskit.writers import OutputOptions, OutputWriter
 
 log = logging.getLogger(__name__)
-_LINE_SUFFIX = re.compile(r":\d+$")
 LIBRARIES = ("trafilatura", "ftfy", "langdetect", "datasketch", "numpy", "orjson")
 
 
@@ -45,7 +44,7 @@ class RunSummary:
     def add(self, doc: Document) -> None:
         self.documents_in += 1
         self.chars_in += max(doc.chars_in, 0)
-        file_counts = self.files.setdefault(_file_of(doc.source), {"documents": 0, "kept": 0, "rejected": 0})
+        file_counts = self.files.setdefault(source_file(doc.source), {"documents": 0, "kept": 0, "rejected": 0})
         file_counts["documents"] += 1
         for rule, count in doc.removed_chars_by_rule().items():
             self.removed_chars_by_rule[rule] = self.removed_chars_by_rule.get(rule, 0) + count
@@ -78,10 +77,6 @@ class RunSummary:
             f"{self.documents_in} documents in, {self.kept} kept, {self.rejected} rejected"
             f" ({self.unreadable} unreadable), {self.chars_in - self.chars_out:,} of {self.chars_in:,} chars removed"
         )
-
-
-def _file_of(source: str) -> str:
-    return _LINE_SUFFIX.sub("", source)
 
 
 def library_versions() -> dict[str, str]:

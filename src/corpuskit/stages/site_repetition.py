@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from corpuskit.document import Document
+from corpuskit.document import Document, source_file
 from corpuskit.stages.base import CorpusStage
 from corpuskit.stages.repetition import line_key
 
@@ -24,7 +24,6 @@ RULE = "site_repeated_line"
 _HASHES = "_site_line_hashes"  # scratch metadata between prepare and apply; removed in apply
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’»)\]]*$""")
-_LINE_SUFFIX = re.compile(r":\d+$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,7 @@ def site_of(doc: Document) -> str | None:
         if host:
             return f"host:{host}"
     if doc.source:
-        folder = os.path.dirname(_LINE_SUFFIX.sub("", doc.source))
+        folder = os.path.dirname(source_file(doc.source))
         return f"dir:{folder}"
     return None
 
