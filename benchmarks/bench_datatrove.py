@@ -21,15 +21,20 @@ import time
 from pathlib import Path
 
 
+def quiet_datatrove() -> None:
+    """Silence datatrove's stdlib and loguru logging: its progress lines would bury the JSON result."""
+    logging.disable(logging.WARNING)
+    from loguru import logger
+
+    logger.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", required=True)
     parser.add_argument("--pairs", default="")
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
-    from loguru import logger
-
-    logger.remove()
+    quiet_datatrove()
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.dedup import (
         MinhashDedupBuckets,

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import tempfile
 import time
 from pathlib import Path
+
+from bench_datatrove import quiet_datatrove  # same folder: both scripts run in datatrove's own venv
 
 
 def split_input(source: Path, parts: int, folder: Path) -> int:
@@ -45,10 +46,7 @@ def main() -> None:
     parser.add_argument("--input", required=True)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
-    from loguru import logger
-
-    logger.remove()
+    quiet_datatrove()
     from datatrove.executor import LocalPipelineExecutor
     from datatrove.pipeline.dedup import (
         MinhashDedupBuckets,
