@@ -17,6 +17,7 @@ from corpuskit.stages.boilerplate import (
     BoilerplateOptions,
     Classifier,
     classify_lines,
+    title_anchors,
 )
 from corpuskit.stages.linefeatures import guess_language, line_features, load_stopwords
 from corpuskit.stages.normalize import Normalize
@@ -246,6 +247,52 @@ def test_comments_after_the_article_are_not_the_article(classifier: Classifier):
     out = classifier.classify(lines)
     assert out[:3] == [None] * 3
     assert all(rule for rule in out[4:])
+
+
+def _teaser_page() -> tuple[list[str], range]:
+    """A short article below its headline, then a longer list of other stories' teasers."""
+    teasers = []
+    for k in range(6):
+        teasers += [f"Other story number {k} about the town council", "By A. Writer", "Tuesday 3 May",
+                    PARA[k % 3], ""]  # fmt: skip
+    head = ["Harbour gates ready for winter - The Coast Times", "", "News", "Sport", "",
+            "Harbour gates ready for winter", "By Jane Doe", ""]  # fmt: skip
+    tags = ["Harbours", "Council", "Weather", "Winter", "Shipping"]
+    lines = [*head, PARA[0], "", PARA[1], "", PARA[2], "", *tags, "", *teasers]
+    return lines, range(len(head), len(head) + 5)
+
+
+def test_the_title_repeat_marks_the_article_above_a_longer_teaser_list():
+    words_only = Classifier(BoilerplateOptions(density_power=0))
+    lines, article = _teaser_page()
+    out = words_only.classify(lines)
+    assert [out[i] for i in article] == [None] * len(article)
+    assert all(out[i] for i in range(article.stop, len(lines)) if lines[i])
+    assert out[5] is None  # the headline stays
+    # without the title the longer teaser list outweighs the article
+    assert words_only.classify(["Weather", *lines[1:]])[article.start] is not None
+
+
+def test_teasers_between_headlines_weigh_less_than_paragraphs_in_a_row(classifier: Classifier):
+    lines, article = _teaser_page()
+    lines[0] = "Weather"
+    out = classifier.classify(lines)
+    assert [out[i] for i in article] == [None] * len(article)
+    assert all(out[i] for i in range(article.stop, len(lines)) if lines[i])
+
+
+def test_a_record_title_works_like_the_first_line():
+    lines, article = _teaser_page()
+    lines[0] = "Weather"
+    words_only = Classifier(BoilerplateOptions(density_power=0))
+    out = words_only.classify(lines, title="Harbour gates ready for winter | The Coast Times")
+    assert [out[i] for i in article] == [None] * len(article)
+
+
+def test_only_the_headline_part_of_the_title_anchors():
+    title = "Harbour gates ready for winter | The Coast Times"
+    lines = [title, "The Coast Times", "The Coast Times Archive", "harbour gates ready for winter!"]
+    assert title_anchors(lines, [0, 1, 2, 3]) == [3]
 
 
 # -- options ----------------------------------------------------------------------------------

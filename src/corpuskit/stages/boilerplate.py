@@ -76,6 +76,9 @@ class BoilerplateOptions:
     extracted_end_share: float = 1.0
     branding_lines: int = 6  # section branding is looked for among the first lines only
     nav_run: int = 4  # this many navigation-like lines in a row separate furniture from the article
+    title_window: int = 12  # a body cluster this many lines below the page title's repeat ...
+    title_boost: float = 3.0  # ... weighs this much more (the headline sits above its article)
+    density_power: float = 1.0  # clusters weigh words x (body lines / lines spanned) ** this
 
 
 class Classifier:
@@ -101,13 +104,18 @@ class Classifier:
 
     # -- per document ------------------------------------------------------------------------
     def classify(
-        self, lines: Sequence[str], language: str | None = None, extracted: bool = False
+        self,
+        lines: Sequence[str],
+        language: str | None = None,
+        extracted: bool = False,
+        title: str | None = None,
     ) -> list[str | None]:
         """For each line, the rule that marks it furniture, or None to keep it.
 
         ``extracted``: the text is already an extractor's main-content output (the HTML path), so
         there is no page around the article to find; only rules, furniture runs and a trailing
-        block that starts at an end marker apply.
+        block that starts at an end marker apply. ``title``: the page title if the record has one
+        (full-page text usually starts with it anyway); its repeat marks the headline.
         """
         n = len(lines)
         out: list[str | None] = [None] * n
@@ -139,7 +147,8 @@ class Classifier:
         if extracted:
             start, end = self._extracted_span(rows, good, hits, feats)
         else:
-            start, end = self._article(rows, good, hits, feats)
+            anchors = title_anchors(lines, rows, title) if self.options.title_boost != 1 else []
+            start, end = self._article(rows, good, hits, feats, anchors)
         self._decide(lines, rows, feats, hits, set(good), start, end, out, extracted)
         for i in rows:
             if out[i] and any(k.search(lines[i]) for k in self.keep):
@@ -158,7 +167,12 @@ class Classifier:
         return f.words >= o.good_min_words and f.stopword_density >= o.good_min_stopwords
 
     def _article(
-        self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
+        self,
+        rows: list[int],
+        good: list[int],
+        hits: dict[int, Rule],
+        feats: dict[int, LineFeatures],
+        anchors: Sequence[int] = (),
     ) -> tuple[int, int]:
         """First and last body line of the article.
 
@@ -171,28 +185,38 @@ class Classifier:
         if not good:
             return rows[0], rows[-1]
         o = self.options
+        anchor_set = set(anchors)
         position = {line: k for k, line in enumerate(rows)}
         clusters: list[list[int]] = [[good[0]]]
         for prev, cur in zip(good, good[1:], strict=False):
             gap = position[cur] - position[prev] - 1
             marker = any(
-                i in hits and hits[i].action != "drop" for i in rows[position[prev] + 1 : position[cur]]
+                (i in hits and hits[i].action != "drop") or i in anchor_set
+                for i in rows[position[prev] + 1 : position[cur]]
             )
             if gap > o.max_gap or marker:
                 clusters.append([cur])
             else:
                 clusters[-1].append(cur)
-        weight = [float(sum(feats[i].words for i in c)) for c in clusters]
+        weight = [
+            sum(feats[i].words for i in c)
+            * (len(c) / (position[c[-1]] - position[c[0]] + 1)) ** o.density_power
+            for c in clusters
+        ]
+        titled = self._below_title(clusters, anchors, rows, position, hits)
         body = 0.0
         penalised = False
         for k, cluster in enumerate(clusters):
-            if k and not penalised and body >= o.min_article_words:
+            if k in titled:  # a headline starts the article: what came before does not end it
+                body, penalised = 0.0, False
+            elif k and not penalised and body >= o.min_article_words:
                 between = rows[position[clusters[k - 1][-1]] + 1 : position[cluster[0]]]
                 penalised = any(i in hits and hits[i].action == "final" for i in between)
             if penalised:
                 weight[k] *= o.after_end_penalty
             body += sum(feats[i].words for i in cluster)
-        best = max(range(len(clusters)), key=lambda k: weight[k])
+        # the title boost picks the core; joining compares plain weights
+        best = max(range(len(clusters)), key=lambda k: weight[k] * (o.title_boost if k in titled else 1))
         first, last = best, best
         merged = weight[best]
         while first > 0 and self._joins(
@@ -203,16 +227,46 @@ class Classifier:
             hits,
             feats,
             weight[first - 1] / merged,
+            anchor_set,
             True,
         ):
             first -= 1
             merged += weight[first]
         while last + 1 < len(clusters) and self._joins(
-            clusters[last], clusters[last + 1], rows, position, hits, feats, weight[last + 1] / merged
+            clusters[last],
+            clusters[last + 1],
+            rows,
+            position,
+            hits,
+            feats,
+            weight[last + 1] / merged,
+            anchor_set,
         ):
             last += 1
             merged += weight[last]
         return clusters[first][0], clusters[last][-1]
+
+    def _below_title(
+        self,
+        clusters: list[list[int]],
+        anchors: Sequence[int],
+        rows: list[int],
+        position: dict[int, int],
+        hits: dict[int, Rule],
+    ) -> set[int]:
+        """Clusters starting within ``title_window`` lines below a title repeat, no marker between."""
+        titled = set()
+        for a in anchors:
+            for k, c in enumerate(clusters):
+                if c[0] < a:
+                    continue
+                if position[c[0]] - position[a] > self.options.title_window:
+                    break
+                between = rows[position[a] + 1 : position[c[0]]]
+                if any(i in hits and hits[i].action != "drop" for i in between):
+                    break
+                titled.add(k)
+        return titled
 
     def _extracted_span(
         self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
@@ -240,12 +294,13 @@ class Classifier:
         hits: dict[int, Rule],
         feats: dict[int, LineFeatures],
         ratio: float,
+        anchors: set[int],
         backward: bool = False,
     ) -> bool:
         """Whether two body clusters are parts of one article (see ``_article``)."""
         between = rows[position[left[-1]] + 1 : position[right[0]]]
         actions = [hits[i].action for i in between if i in hits]
-        if "final" in actions:
+        if "final" in actions or any(i in anchors for i in between):
             return False
         if "end" in actions:  # an inline "Related" module: the body must resume soon and strongly
             if len(between) > self.options.max_module:
@@ -434,6 +489,42 @@ class Classifier:
         return f.words == 0 or f.digit_ratio > 0.5 or f.symbol_ratio > 0.3
 
 
+_TITLE_PARTS = re.compile(r"\s(?:[|·»–—-]|::|--)\s")
+_TOKEN = re.compile(r"\w+")
+
+
+def title_anchors(lines: Sequence[str], rows: list[int], title: str | None = None) -> list[int]:
+    """Rows after the first that repeat the page title: where an article's headline sits.
+
+    Full-page text starts with the page's ``<title>`` (or the record has a ``title``); the headline
+    above the article repeats it, often without the site name after a separator. A row matches the
+    title (or its longest separator-delimited part, 3+ words) when the shorter of the two token
+    lists is a prefix of the longer and covers at least 60% of it.
+    """
+    if not rows:
+        return []
+    candidates = [t for t in (title, lines[rows[0]]) if t and len(t) <= 300]
+    variants = []
+    for t in candidates:  # the whole title and its longest part (the headline, not the site name)
+        parts = [_TOKEN.findall(part.casefold()) for part in _TITLE_PARTS.split(t)]
+        for tokens in (_TOKEN.findall(t.casefold()), max(parts, key=len)):
+            if len(tokens) >= 3 and tokens not in variants:
+                variants.append(tokens)
+    if not variants:
+        return []
+    anchors = []
+    for i in rows[1:]:
+        if len(lines[i]) > 400:
+            continue
+        tokens = _TOKEN.findall(lines[i].casefold())
+        for v in variants:
+            short, long_ = (tokens, v) if len(tokens) <= len(v) else (v, tokens)
+            if len(short) >= 3 and long_[: len(short)] == short and len(short) >= 0.6 * len(long_):
+                anchors.append(i)
+                break
+    return anchors
+
+
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
 
 
@@ -475,7 +566,10 @@ class Boilerplate(DocumentStage):
             return
         lines = doc.kept_lines()
         rules = self.classifier.classify(
-            [line.text for line in lines], doc.metadata.get("language"), extracted=is_extracted(doc)
+            [line.text for line in lines],
+            doc.metadata.get("language"),
+            extracted=is_extracted(doc),
+            title=doc.metadata.get("title"),
         )
         drops = {i: rule for i, rule in enumerate(rules) if rule}
         if drops:
