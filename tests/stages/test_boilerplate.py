@@ -11,13 +11,13 @@ import pytest
 
 from corpuskit.document import Document
 from corpuskit.options import ConfigError
+from corpuskit.stages.article import title_anchors
 from corpuskit.stages.boilerplate import (
     BEFORE_ARTICLE,
     Boilerplate,
     BoilerplateOptions,
     Classifier,
     classify_lines,
-    title_anchors,
 )
 from corpuskit.stages.linefeatures import guess_language, line_features, load_stopwords
 from corpuskit.stages.normalize import Normalize
@@ -235,8 +235,18 @@ def test_body_resumes_after_a_short_inline_module(classifier: Classifier):
     body = [p + " " + p for p in PARA]
     lines = [*body, "", "Related", "Short teaser headline", "", *body, *body]
     out = classifier.classify(lines)
-    assert out[4] == "related_heading"
+    assert out[4] == out[5] == "related_heading"  # the module goes with its heading
     assert all(out[i] is None for i in range(7, len(lines)))
+
+
+def test_a_teaser_sentence_between_two_modules_does_not_cut_the_article(classifier: Classifier):
+    body = [p + " " + p for p in PARA]
+    teaser = "Fishermen say the new harbour gates were built far too late for them."
+    lines = [*body, "", "Related", teaser, "", "Read more", "Short teaser headline", "", *body, *body]
+    out = classifier.classify(lines)
+    assert out[:3] == [None] * 3
+    assert out[4] == out[5] == out[7] == out[8] == "related_heading"
+    assert all(out[i] is None for i in range(10, len(lines)))
 
 
 def test_comments_after_the_article_are_not_the_article(classifier: Classifier):

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corpuskit.document import Document
+from corpuskit.stages.article import Article, Page, extracted_span, find_article, nav_like, title_anchors
 from corpuskit.stages.base import DocumentStage
 from corpuskit.stages.linefeatures import (
     LineFeatures,
@@ -144,12 +145,13 @@ class Classifier:
         ]
         if self.structural[SECTION_BRANDING] and not extracted:
             self._section_branding(lines, rows, out)
+        anchors = title_anchors(lines, rows, title) if not extracted and self.options.title_boost != 1 else []
+        page = Page(rows, feats, hits, good, frozenset(anchors))
         if extracted:
-            start, end = self._extracted_span(rows, good, hits, feats)
+            article = extracted_span(page, self.options.extracted_end_share)
         else:
-            anchors = title_anchors(lines, rows, title) if self.options.title_boost != 1 else []
-            start, end = self._article(rows, good, hits, feats, anchors)
-        self._decide(lines, rows, feats, hits, set(good), start, end, out, extracted)
+            article = find_article(page, self.options)
+        self._decide(lines, page, article, out, extracted)
         for i in rows:
             if out[i] and any(k.search(lines[i]) for k in self.keep):
                 out[i] = None
@@ -165,180 +167,6 @@ class Classifier:
         if f.words >= o.long_line_words:
             return f.stopword_density >= o.long_min_stopwords
         return f.words >= o.good_min_words and f.stopword_density >= o.good_min_stopwords
-
-    def _article(
-        self,
-        rows: list[int],
-        good: list[int],
-        hits: dict[int, Rule],
-        feats: dict[int, LineFeatures],
-        anchors: Sequence[int] = (),
-    ) -> tuple[int, int]:
-        """First and last body line of the article.
-
-        Body lines form clusters, cut where more than ``max_gap`` lines separate two body lines and
-        at every "end"/"final" rule line. The heaviest cluster (in words) is the core; clusters after
-        a "final" marker (comments, legal footer) that follows real body text weigh a quarter. The
-        core then absorbs its neighbours unless a furniture run (``nav_run`` navigation-like lines
-        in a row), a "final" marker, or an "end" marker that opens a long module lies between them.
-        """
-        if not good:
-            return rows[0], rows[-1]
-        o = self.options
-        anchor_set = set(anchors)
-        position = {line: k for k, line in enumerate(rows)}
-        clusters: list[list[int]] = [[good[0]]]
-        for prev, cur in zip(good, good[1:], strict=False):
-            gap = position[cur] - position[prev] - 1
-            marker = any(
-                (i in hits and hits[i].action != "drop") or i in anchor_set
-                for i in rows[position[prev] + 1 : position[cur]]
-            )
-            if gap > o.max_gap or marker:
-                clusters.append([cur])
-            else:
-                clusters[-1].append(cur)
-        weight = [
-            sum(feats[i].words for i in c)
-            * (len(c) / (position[c[-1]] - position[c[0]] + 1)) ** o.density_power
-            for c in clusters
-        ]
-        titled = self._below_title(clusters, anchors, rows, position, hits)
-        body = 0.0
-        penalised = False
-        for k, cluster in enumerate(clusters):
-            if k in titled:  # a headline starts the article: what came before does not end it
-                body, penalised = 0.0, False
-            elif k and not penalised and body >= o.min_article_words:
-                between = rows[position[clusters[k - 1][-1]] + 1 : position[cluster[0]]]
-                penalised = any(i in hits and hits[i].action == "final" for i in between)
-            if penalised:
-                weight[k] *= o.after_end_penalty
-            body += sum(feats[i].words for i in cluster)
-        # the title boost picks the core; joining compares plain weights
-        best = max(range(len(clusters)), key=lambda k: weight[k] * (o.title_boost if k in titled else 1))
-        first, last = best, best
-        merged = weight[best]
-        while first > 0 and self._joins(
-            clusters[first - 1],
-            clusters[first],
-            rows,
-            position,
-            hits,
-            feats,
-            weight[first - 1] / merged,
-            anchor_set,
-            True,
-        ):
-            first -= 1
-            merged += weight[first]
-        while last + 1 < len(clusters) and self._joins(
-            clusters[last],
-            clusters[last + 1],
-            rows,
-            position,
-            hits,
-            feats,
-            weight[last + 1] / merged,
-            anchor_set,
-        ):
-            last += 1
-            merged += weight[last]
-        return clusters[first][0], clusters[last][-1]
-
-    def _below_title(
-        self,
-        clusters: list[list[int]],
-        anchors: Sequence[int],
-        rows: list[int],
-        position: dict[int, int],
-        hits: dict[int, Rule],
-    ) -> set[int]:
-        """Clusters starting within ``title_window`` lines below a title repeat, no marker between."""
-        titled = set()
-        for a in anchors:
-            for k, c in enumerate(clusters):
-                if c[0] < a:
-                    continue
-                if position[c[0]] - position[a] > self.options.title_window:
-                    break
-                between = rows[position[a] + 1 : position[c[0]]]
-                if any(i in hits and hits[i].action != "drop" for i in between):
-                    break
-                titled.add(k)
-        return titled
-
-    def _extracted_span(
-        self, rows: list[int], good: list[int], hits: dict[int, Rule], feats: dict[int, LineFeatures]
-    ) -> tuple[int, int]:
-        """All of an extractor's output is the article, up to a "final" marker (comments, legal
-        footer) once ``extracted_end_share`` of the body is seen; 1.0 or more: never cut there."""
-        share = self.options.extracted_end_share
-        if share >= 1.0:
-            return rows[0], rows[-1]
-        total = sum(feats[i].words for i in good)
-        seen = 0
-        for i in rows:
-            if i in hits and hits[i].action == "final" and seen >= share * total:
-                return rows[0], max((g for g in good if g < i), default=rows[0])
-            if i in good:
-                seen += feats[i].words
-        return rows[0], rows[-1]
-
-    def _joins(
-        self,
-        left: list[int],
-        right: list[int],
-        rows: list[int],
-        position: dict[int, int],
-        hits: dict[int, Rule],
-        feats: dict[int, LineFeatures],
-        ratio: float,
-        anchors: set[int],
-        backward: bool = False,
-    ) -> bool:
-        """Whether two body clusters are parts of one article (see ``_article``)."""
-        between = rows[position[left[-1]] + 1 : position[right[0]]]
-        actions = [hits[i].action for i in between if i in hits]
-        if "final" in actions or any(i in anchors for i in between):
-            return False
-        if "end" in actions:  # an inline "Related" module: the body must resume soon and strongly
-            if len(between) > self.options.max_module:
-                return False
-            if backward:  # the article's opening paragraphs, before a module in its middle
-                return sum(feats[i].words for i in left) >= self.options.min_article_words
-            return ratio >= 0.5
-        if ratio < self.options.join_ratio:  # a small cluster far away: a teaser, a footer blurb
-            return False
-        return self._nav_run(between, hits, feats, skip_drops=True) < self.options.nav_run
-
-    def _nav_run(
-        self,
-        lines: list[int],
-        hits: dict[int, Rule],
-        feats: dict[int, LineFeatures],
-        skip_drops: bool = False,
-    ) -> int:
-        """Length of the longest run of navigation-like lines among ``lines``.
-
-        ``skip_drops``: lines that a "drop" rule removes anyway (credits, share buttons inside the
-        article) neither extend nor break a run.
-        """
-        best = run = 0
-        for i in lines:
-            if skip_drops and i in hits and hits[i].action == "drop":
-                continue
-            run = run + 1 if self._nav_like(feats[i], i in hits) else 0
-            best = max(best, run)
-        return best
-
-    def _nav_like(self, f: LineFeatures, ruled: bool) -> bool:
-        """A rule hit, a line of digits/symbols, or a short label without a sentence in it."""
-        if ruled or self._low_content(f):
-            return True
-        if f.sentence_end:
-            return False
-        return f.words <= 5 and f.title_share >= 0.6
 
     def _section_branding(self, lines: Sequence[str], rows: list[int], out: list[str | None]) -> None:
         """A short name, then a blurb starting with that name, then the page's own headline.
@@ -364,16 +192,14 @@ class Classifier:
     def _decide(
         self,
         lines: Sequence[str],
-        rows: list[int],
-        feats: dict[int, LineFeatures],
-        hits: dict[int, Rule],
-        good: set[int],
-        start: int,
-        end: int,
+        page: Page,
+        article: Article,
         out: list[str | None],
         extracted: bool = False,
     ) -> None:
         o = self.options
+        start, end = article.start, article.end
+        rows, feats, hits, good = page.rows, page.feats, page.hits, set(page.good)
         on = self.structural
         # before the article: the headline window survives, the rest goes
         before = [i for i in rows if i < start]
@@ -399,7 +225,10 @@ class Classifier:
                 out[i] = hits[i].name
             elif i not in window and on[BEFORE_ARTICLE]:
                 out[i] = BEFORE_ARTICLE
-        # inside the article: rules, then runs of non-body lines decided together
+        # inside the article: inline modules go from their heading to where the body resumes;
+        # then rules, then runs of non-body lines decided together
+        for i, rule in article.modules.items():
+            out[i] = out[i] or rule.name
         inside = [i for i in rows if start <= i <= end]
         run: list[int] = []
         for i in inside + [None]:  # type: ignore[list-item]
@@ -407,7 +236,7 @@ class Classifier:
                 run.append(i)
                 continue
             if run:
-                self._decide_run(run, feats, hits, out, layout=not extracted)
+                self._decide_run(run, page, out, layout=not extracted)
                 run = []
         # after the article: lines up to the first marker or furniture run are decided as a run;
         # from there on everything goes as one block under the rule of its first line
@@ -422,14 +251,12 @@ class Classifier:
                 block = k
                 break
             teaser = not feats[i].sentence_end and feats[i].words <= 20 and self._tight(lines, i)
-            run = run + 1 if teaser or self._nav_like(feats[i], i in hits) else 0
+            run = run + 1 if teaser or nav_like(feats[i], i in hits) else 0
             if run >= o.nav_run:
                 block = k - run + 1
                 break
         if block:
-            self._decide_run(
-                [i for i in after[:block] if i not in good], feats, hits, out, layout=not extracted
-            )
+            self._decide_run([i for i in after[:block] if i not in good], page, out, layout=not extracted)
         if block < len(after):
             first = after[block]
             block_rule = out[first] or (hits[first].name if first in hits else TRAILING_BLOCK)
@@ -439,26 +266,20 @@ class Classifier:
                 elif on[TRAILING_BLOCK]:
                     out[i] = out[i] or block_rule
 
-    def _decide_run(
-        self,
-        run: list[int],
-        feats: dict[int, LineFeatures],
-        hits: dict[int, Rule],
-        out: list[str | None],
-        layout: bool = True,
-    ) -> None:
+    def _decide_run(self, run: list[int], page: Page, out: list[str | None], layout: bool = True) -> None:
         """Non-body lines inside the article, decided with their neighbours.
 
         Rule hits go. A navigation-like line (short label, no sentence) goes when it sits next to
         another furniture line; alone between paragraphs it is a subheading and stays. Other lines
         (list items, table rows, short sentences) stay.
         """
+        feats, hits = page.feats, page.hits
         for i in run:
             if i in hits:
                 out[i] = out[i] or hits[i].name
         if not layout:  # extractor output: tables and short list items are article content
             return
-        nav = [self._nav_like(feats[i], i in hits) for i in run]
+        nav = [nav_like(feats[i], i in hits) for i in run]
         for k, i in enumerate(run):
             if out[i]:
                 continue
@@ -478,51 +299,6 @@ class Classifier:
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
         return f.words >= 2 and f.separators == 0 and f.digit_ratio < 0.2
-
-    @staticmethod
-    def _closing_line(f: LineFeatures) -> bool:
-        """A short sentence right after the body ("Jane Doe contributed reporting.")."""
-        return f.sentence_end and f.words >= 3 and f.separators == 0
-
-    @staticmethod
-    def _low_content(f: LineFeatures) -> bool:
-        return f.words == 0 or f.digit_ratio > 0.5 or f.symbol_ratio > 0.3
-
-
-_TITLE_PARTS = re.compile(r"\s(?:[|·»–—-]|::|--)\s")
-_TOKEN = re.compile(r"\w+")
-
-
-def title_anchors(lines: Sequence[str], rows: list[int], title: str | None = None) -> list[int]:
-    """Rows after the first that repeat the page title: where an article's headline sits.
-
-    Full-page text starts with the page's ``<title>`` (or the record has a ``title``); the headline
-    above the article repeats it, often without the site name after a separator. A row matches the
-    title (or its longest separator-delimited part, 3+ words) when the shorter of the two token
-    lists is a prefix of the longer and covers at least 60% of it.
-    """
-    if not rows:
-        return []
-    candidates = [t for t in (title, lines[rows[0]]) if t and len(t) <= 300]
-    variants = []
-    for t in candidates:  # the whole title and its longest part (the headline, not the site name)
-        parts = [_TOKEN.findall(part.casefold()) for part in _TITLE_PARTS.split(t)]
-        for tokens in (_TOKEN.findall(t.casefold()), max(parts, key=len)):
-            if len(tokens) >= 3 and tokens not in variants:
-                variants.append(tokens)
-    if not variants:
-        return []
-    anchors = []
-    for i in rows[1:]:
-        if len(lines[i]) > 400:
-            continue
-        tokens = _TOKEN.findall(lines[i].casefold())
-        for v in variants:
-            short, long_ = (tokens, v) if len(tokens) <= len(v) else (v, tokens)
-            if len(short) >= 3 and long_[: len(short)] == short and len(short) >= 0.6 * len(long_):
-                anchors.append(i)
-                break
-    return anchors
 
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")

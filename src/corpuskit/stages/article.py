@@ -1,0 +1,249 @@
+"""Where the article is in full-page text: clusters of body lines, weighed, anchored, joined.
+
+Body lines (long, stopword-dense) form clusters; the heaviest cluster is the core of the article and
+absorbs its neighbours while they look like parts of the same text. Weight is words times density
+(body lines per line spanned), so paragraphs in a row outweigh a teaser list of headlines, bylines,
+dates and blurbs; a cluster just below a repeat of the page title (the headline) weighs more; one
+after a "final" marker (comments, legal footer) weighs less. See ``docs/cleaning.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from corpuskit.stages.linefeatures import LineFeatures
+from corpuskit.stages.rulepacks import Rule
+
+if TYPE_CHECKING:
+    from corpuskit.stages.boilerplate import BoilerplateOptions
+
+_TITLE_PARTS = re.compile(r"\s(?:[|·»–—-]|::|--)\s")
+_TOKEN = re.compile(r"\w+")
+
+
+def low_content(f: LineFeatures) -> bool:
+    """No words, or mostly digits or symbols."""
+    return f.words == 0 or f.digit_ratio > 0.5 or f.symbol_ratio > 0.3
+
+
+def nav_like(f: LineFeatures, ruled: bool) -> bool:
+    """A rule hit, a line of digits/symbols, or a short label without a sentence in it."""
+    if ruled or low_content(f):
+        return True
+    if f.sentence_end:
+        return False
+    return f.words <= 5 and f.title_share >= 0.6
+
+
+def title_anchors(lines: Sequence[str], rows: list[int], title: str | None = None) -> list[int]:
+    """Rows after the first that repeat the page title: where an article's headline sits.
+
+    Full-page text starts with the page's ``<title>`` (or the record has a ``title``); the headline
+    above the article repeats it, often without the site name after a separator. A row matches the
+    title (or its longest separator-delimited part, 3+ words) when the shorter of the two token
+    lists is a prefix of the longer and covers at least 60% of it.
+    """
+    if not rows:
+        return []
+    candidates = [t for t in (title, lines[rows[0]]) if t and len(t) <= 300]
+    variants = []
+    for t in candidates:  # the whole title and its longest part (the headline, not the site name)
+        parts = [_TOKEN.findall(part.casefold()) for part in _TITLE_PARTS.split(t)]
+        for tokens in (_TOKEN.findall(t.casefold()), max(parts, key=len)):
+            if len(tokens) >= 3 and tokens not in variants:
+                variants.append(tokens)
+    anchors = []
+    for i in rows[1:] if variants else ():
+        if len(lines[i]) > 400:
+            continue
+        tokens = _TOKEN.findall(lines[i].casefold())
+        for v in variants:
+            short, long_ = (tokens, v) if len(tokens) <= len(v) else (v, tokens)
+            if len(short) >= 3 and long_[: len(short)] == short and len(short) >= 0.6 * len(long_):
+                anchors.append(i)
+                break
+    return anchors
+
+
+@dataclass
+class Page:
+    """One document's non-blank rows with what the classifier found on each."""
+
+    rows: list[int]
+    feats: dict[int, LineFeatures]
+    hits: dict[int, Rule]
+    good: list[int]  # body lines
+    anchors: frozenset[int] = frozenset()  # title repeats
+    position: dict[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.position = {line: k for k, line in enumerate(self.rows)}
+
+    def between(self, a: int, b: int) -> list[int]:
+        """Non-blank rows strictly between lines ``a`` and ``b``."""
+        return self.rows[self.position[a] + 1 : self.position[b]]
+
+    def actions(self, lines: list[int]) -> set[str]:
+        return {self.hits[i].action for i in lines if i in self.hits}
+
+    def words(self, lines: list[int]) -> int:
+        return sum(self.feats[i].words for i in lines)
+
+    def nav_run(self, lines: list[int], skip_drops: bool = False) -> int:
+        """Length of the longest run of navigation-like lines among ``lines``.
+
+        ``skip_drops``: lines that a "drop" rule removes anyway (credits, share buttons inside the
+        article) neither extend nor break a run.
+        """
+        best = run = 0
+        for i in lines:
+            if skip_drops and i in self.hits and self.hits[i].action == "drop":
+                continue
+            run = run + 1 if nav_like(self.feats[i], i in self.hits) else 0
+            best = max(best, run)
+        return best
+
+
+@dataclass
+class Article:
+    start: int  # first body line
+    end: int  # last body line
+    modules: dict[int, Rule] = field(default_factory=dict)  # rows of inline modules -> their heading's rule
+
+
+def find_article(page: Page, o: BoilerplateOptions) -> Article:
+    """First and last body line of the article (the first and last row if there is no body), and
+    the rows of the inline modules ("Related" boxes) inside it, from their heading to where the
+    body resumes."""
+    if not page.good:
+        return Article(page.rows[0], page.rows[-1])
+    clusters = _clusters(page, o)
+    titled = _below_title(page, clusters, o.title_window)
+    weight = _weights(page, clusters, titled, o)
+    best = max(range(len(clusters)), key=lambda k: weight[k] * (o.title_boost if k in titled else 1))
+    first, last, merged = best, best, weight[best]
+    modules: dict[int, Rule] = {}
+    for step in (-1, 1):
+        edge = best
+        while True:
+            # a neighbour, or, past a small cluster inside a module, the one beyond it
+            tries = [edge + step, edge + 2 * step]
+            joined = None
+            for k in tries:
+                if not 0 <= k < len(clusters):
+                    break
+                left, right = (clusters[k], clusters[edge]) if step < 0 else (clusters[edge], clusters[k])
+                if _joins(page, left, right, weight[k] / merged, o, backward=step < 0):
+                    joined = k
+                    break
+                if weight[k] >= o.min_article_words:
+                    break
+            if joined is None:
+                break
+            lo, hi = sorted((edge, joined))
+            merged += sum(weight[lo : hi + 1]) - weight[edge]
+            _module_rows(page, clusters[lo][-1], clusters[hi][0], modules)
+            edge = joined
+        first, last = (edge, last) if step < 0 else (first, edge)
+    return Article(clusters[first][0], clusters[last][-1], modules)
+
+
+def _module_rows(page: Page, after: int, before: int, modules: dict[int, Rule]) -> None:
+    """Rows from an "end" heading between two joined clusters up to where the body resumes."""
+    heading = None
+    for i in page.between(after, before):
+        if heading is None and i in page.hits and page.hits[i].action == "end":
+            heading = page.hits[i]
+        if heading is not None:
+            modules[i] = page.hits.get(i, heading)
+
+
+def _clusters(page: Page, o: BoilerplateOptions) -> list[list[int]]:
+    """Body lines grouped; cut by gaps over ``max_gap``, non-drop rule lines and title repeats."""
+    clusters: list[list[int]] = [[page.good[0]]]
+    for prev, cur in zip(page.good, page.good[1:], strict=False):
+        between = page.between(prev, cur)
+        cut = len(between) > o.max_gap or any(
+            (i in page.hits and page.hits[i].action != "drop") or i in page.anchors for i in between
+        )
+        if cut:
+            clusters.append([cur])
+        else:
+            clusters[-1].append(cur)
+    return clusters
+
+
+def _below_title(page: Page, clusters: list[list[int]], window: int) -> set[int]:
+    """Clusters starting within ``window`` lines below a title repeat, no marker between."""
+    titled = set()
+    for a in page.anchors:
+        for k, c in enumerate(clusters):
+            if c[0] < a:
+                continue
+            if page.position[c[0]] - page.position[a] > window:
+                break
+            if page.actions(page.between(a, c[0])) - {"drop"}:
+                break
+            titled.add(k)
+    return titled
+
+
+def _weights(page: Page, clusters: list[list[int]], titled: set[int], o: BoilerplateOptions) -> list[float]:
+    """Words x density; clusters after a "final" marker that follows real body text weigh less."""
+    weight = []
+    body = 0
+    penalised = False
+    for k, c in enumerate(clusters):
+        words = page.words(c)
+        density = len(c) / (page.position[c[-1]] - page.position[c[0]] + 1)
+        if k in titled:  # a headline starts the article: what came before does not end it
+            body, penalised = 0, False
+        elif k and not penalised and body >= o.min_article_words:
+            penalised = "final" in page.actions(page.between(clusters[k - 1][-1], c[0]))
+        weight.append(words * density**o.density_power * (o.after_end_penalty if penalised else 1))
+        body += words
+    return weight
+
+
+def _joins(
+    page: Page, left: list[int], right: list[int], ratio: float, o: BoilerplateOptions, backward: bool
+) -> bool:
+    """Whether two body clusters are parts of one article.
+
+    Never across a "final" marker or a title repeat. Across an "end" marker (an inline "Related"
+    module) only if the module is short and the body resumes strongly. Otherwise only a cluster
+    carrying ``join_ratio`` of the article's weight, with no furniture run between.
+    """
+    between = page.between(left[-1], right[0])
+    actions = page.actions(between)
+    if "final" in actions or any(i in page.anchors for i in between):
+        return False
+    if "end" in actions:
+        if len(between) > o.max_module:
+            return False
+        if backward:  # the article's opening paragraphs, before a module in its middle
+            return page.words(left) >= o.min_article_words
+        return ratio >= 0.5
+    if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
+        return False
+    return page.nav_run(between, skip_drops=True) < o.nav_run
+
+
+def extracted_span(page: Page, share: float) -> Article:
+    """All of an extractor's output is the article, up to a "final" marker (comments, legal
+    footer) once ``share`` of the body is seen; 1.0 or more: never cut there."""
+    rows = page.rows
+    if share >= 1.0:
+        return Article(rows[0], rows[-1])
+    total = page.words(page.good)
+    good = set(page.good)
+    seen = 0
+    for i in rows:
+        if i in page.hits and page.hits[i].action == "final" and seen >= share * total:
+            return Article(rows[0], max((g for g in page.good if g < i), default=rows[0]))
+        if i in good:
+            seen += page.feats[i].words
+    return Article(rows[0], rows[-1])
