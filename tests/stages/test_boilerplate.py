@@ -27,8 +27,6 @@ from corpuskit.stages.rulepacks import builtin_pack_text, builtin_packs, load_ru
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "boilerplate"
 
 
-
-
 # -- rule packs, one table per language -------------------------------------------------------
 PACK_EXAMPLES = {
     "common": [
@@ -50,6 +48,9 @@ PACK_EXAMPLES = {
         ("You have 3 free articles left this month.", "paywall"),
         ("Forgot your password?", "login_prompt"),
         ("Comments are closed for this story.", "comments"),
+        ("12 thoughts on “Why the harbour gates matter”", "comments"),
+        ("Sam Lee on March 3, 2021 at 4:05 pm said:", "comment_header"),
+        ("harbourfan99 says:", "comment_header"),
         ("Share this article", "share_prompt"),
         ("Advertisement", "advertisement"),
         ("You might also like", "related_heading"),
@@ -67,6 +68,8 @@ PACK_EXAMPLES = {
         ("Dieser Artikel ist nur für Abonnenten verfügbar.", "paywall"),
         ("Passwort vergessen?", "login_prompt"),
         ("Kommentare (8)", "comments"),
+        ("5 Antworten zu „Neue Schleusen für den Hafen“", "comments"),
+        ("Karl Braun schrieb am 3. März 2021:", "comment_header"),
         ("Artikel teilen", "share_prompt"),
         ("Anzeige", "advertisement"),
         ("Das könnte Sie auch interessieren", "related_heading"),
@@ -82,6 +85,8 @@ PACK_EXAMPLES = {
         ("Cet article est réservé aux abonnés.", "paywall"),
         ("Mot de passe oublié ?", "login_prompt"),
         ("Les commentaires sont fermés.", "comments"),
+        ("7 réponses à « Les écluses du port »", "comments"),
+        ("Marie a écrit :", "comment_header"),
         ("Partager sur Twitter", "share_prompt"),
         ("Publicité", "advertisement"),
         ("Sur le même sujet", "related_heading"),
@@ -97,6 +102,8 @@ PACK_EXAMPLES = {
         ("Este contenido es exclusivo para suscriptores.", "paywall"),
         ("¿Olvidaste tu contraseña?", "login_prompt"),
         ("Deja un comentario", "comments"),
+        ("3 respuestas a «Las compuertas del puerto»", "comments"),
+        ("Lucía dijo:", "comment_header"),
         ("Compartir en Facebook", "share_prompt"),
         ("Publicidad", "advertisement"),
         ("Lo más leído", "related_heading"),
@@ -132,6 +139,18 @@ BODY = {
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_no_rule_fires_on_body_prose(classifier: Classifier, lang: str):
     assert classifier.pack_rule(BODY[lang]) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister said: we will build it.",
+        "He says the plan will work:",
+        "Two comments on the plan were made.",
+    ],
+)
+def test_speech_in_the_body_is_not_a_comment_header(classifier: Classifier, line: str):
+    assert classifier.pack_rule(line) is None
 
 
 def test_every_shipped_pack_parses_and_has_rules():
