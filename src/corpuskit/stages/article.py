@@ -177,17 +177,21 @@ def _clusters(page: Page, o: BoilerplateOptions) -> list[list[int]]:
 
 
 def _below_title(page: Page, clusters: list[list[int]], window: int) -> set[int]:
-    """Clusters starting within ``window`` lines below a title repeat, no marker between."""
+    """Clusters starting within ``window`` lines below a title repeat.
+
+    Not past a "final" marker, and not a cluster that an "end" marker introduces ("Most popular"
+    right above a list); "Previous post / Next post" links between headline and byline are fine.
+    """
     titled = set()
     for a in page.anchors:
         for k, c in enumerate(clusters):
             if c[0] < a:
                 continue
-            if page.position[c[0]] - page.position[a] > window:
+            between = page.between(a, c[0])
+            if len(between) >= window or "final" in page.actions(between):
                 break
-            if page.actions(page.between(a, c[0])) - {"drop"}:
-                break
-            titled.add(k)
+            if not between or "end" not in page.actions(between[-1:]):
+                titled.add(k)
     return titled
 
 

@@ -1,21 +1,27 @@
 """Repetition inside one document: later copies of a line (captions printed three times, a lede
-repeated under the photo) are removed; the first copy stays."""
+repeated under the photo) are removed; the first copy stays. A long line made of text that the
+document's other lines already carry (a structured-data dump of the article body, a teaser that
+glues its paragraphs together) goes too."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from corpuskit.document import Document
 from corpuskit.stages.base import DocumentStage
 
 _FOLD = re.compile(r"\W+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class RepetitionOptions:
     enabled: bool = True
     min_chars: int = 20  # shorter lines ("Yes.", "Photo") may repeat legitimately
+    copy_min_words: int = 60  # a line this long ...
+    copy_share: float = 0.8  # ... whose word 5-grams the other lines hold this share of is a copy
 
 
 def line_key(text: str) -> str:
@@ -37,6 +43,33 @@ def repeated_lines(lines: list[str], min_chars: int = 20) -> dict[int, str]:
     return drops
 
 
+def copied_lines(
+    lines: list[str], skip: set[int], min_words: int = 60, share: float = 0.8, n: int = 5
+) -> dict[int, str]:
+    """Long lines whose word ``n``-grams mostly occur in the document's other lines.
+
+    Longest first, and a removed line no longer counts as a source, so of two copies of one text
+    the shorter (or, at equal length, the later) stays.
+    """
+    grams: dict[int, set[tuple[str, ...]]] = {}
+    for index, text in enumerate(lines):
+        if index not in skip:
+            words = _WORD.findall(text.casefold())
+            grams[index] = {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
+    candidates = [i for i, g in grams.items() if len(g) >= min_words - n + 1]
+    if not candidates:
+        return {}
+    lines_with = Counter(gram for g in grams.values() for gram in g)
+    drops: dict[int, str] = {}
+    for index in sorted(candidates, key=lambda i: (-len(grams[i]), -i)):
+        own = grams[index]
+        elsewhere = sum(1 for gram in own if lines_with[gram] > 1)
+        if elsewhere >= share * len(own):
+            drops[index] = "repeated_text"
+            lines_with.subtract(own)
+    return drops
+
+
 class Repetition(DocumentStage):
     name = "repetition"
 
@@ -48,6 +81,9 @@ class Repetition(DocumentStage):
         if not self.options.enabled:
             return
         lines = doc.kept_lines()
-        drops = repeated_lines([line.text for line in lines], self.options.min_chars)
+        o = self.options
+        texts = [line.text for line in lines]
+        drops = repeated_lines(texts, o.min_chars)
+        drops.update(copied_lines(texts, set(drops), o.copy_min_words, o.copy_share))
         if drops:
             doc.remove_lines(self.name, drops, lines)
