@@ -61,6 +61,11 @@ PACK_EXAMPLES = {
         ("By Jane Roe", "byline"),
         ("Photo by Sam Lee for The Daily Example", "photo_credit_line"),
         ("Some links in this guide are affiliate links; we may earn a commission.", "affiliate_disclosure"),
+        (
+            "Quotes delayed at least 15 minutes. Real-time quotes provided by Example Exchange.",
+            "market_data_notice",
+        ),
+        ("Market data provided by Example Data. Prices are delayed by 20 minutes.", "market_data_notice"),
     ],
     "de": [
         ("Wir verwenden Cookies, um Inhalte zu personalisieren.", "cookie_notice"),
