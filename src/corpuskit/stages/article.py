@@ -92,6 +92,10 @@ class Page:
     def words(self, lines: list[int]) -> int:
         return sum(self.feats[i].words for i in lines)
 
+    def density(self, cluster: list[int]) -> float:
+        """Body lines per non-blank line spanned."""
+        return len(cluster) / (self.position[cluster[-1]] - self.position[cluster[0]] + 1)
+
     def nav_run(self, lines: list[int], skip_drops: bool = False) -> int:
         """Length of the longest run of navigation-like lines among ``lines``.
 
@@ -202,7 +206,7 @@ def _weights(page: Page, clusters: list[list[int]], titled: set[int], o: Boilerp
     penalised = False
     for k, c in enumerate(clusters):
         words = page.words(c)
-        density = len(c) / (page.position[c[-1]] - page.position[c[0]] + 1)
+        density = page.density(c)
         if k in titled:  # a headline starts the article: what came before does not end it
             body, penalised = 0, False
         elif k and not penalised and body >= o.min_article_words:
@@ -230,7 +234,10 @@ def _joins(
             return False
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
-        return ratio >= 0.5
+        # the body resumes: paragraphs in a row, or a large share of the article
+        return ratio >= 0.5 or (
+            page.words(right) >= o.min_article_words * 2 and len(right) >= 3 and page.density(right) >= 0.6
+        )
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
     return page.nav_run(between, skip_drops=True) < o.nav_run
