@@ -273,6 +273,17 @@ def test_a_teaser_sentence_between_two_modules_does_not_cut_the_article(classifi
     assert all(out[i] is None for i in range(10, len(lines)))
 
 
+def test_a_list_that_a_sentence_introduces_stays_after_the_article(classifier: Classifier):
+    dates = ["June 9 - West Palm Beach, Coral Sky Amphitheatre", "June 10 - Tampa, Credit Union Amphitheatre",
+             "June 14 - Alpharetta, Ameris Bank Amphitheatre", "June 17 - Nashville, Bridgestone Arena",
+             "June 19 - Charlotte, PNC Music Pavilion"]  # fmt: skip
+    footer = ["", "Privacy Policy", "Terms of Use"]
+    out = classifier.classify([*PARA, "", "The band will play these dates next summer:", *dates, *footer])
+    assert out[: 5 + len(dates)] == [None] * (5 + len(dates))
+    untold = classifier.classify([*PARA, "", "Upcoming shows", *dates, *footer])
+    assert all(untold[5 : 5 + len(dates)])
+
+
 def test_comments_after_the_article_are_not_the_article(classifier: Classifier):
     comment = (
         "I completely agree with this, the gates should have been built ten years ago when we first asked."

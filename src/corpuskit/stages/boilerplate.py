@@ -241,6 +241,7 @@ class Classifier:
         # after the article: lines up to the first marker or furniture run are decided as a run;
         # from there on everything goes as one block under the rule of its first line
         after = [i for i in rows if i > end]
+        listed = _listed(lines, end)
         block = len(after)
         run = 0
         for k, i in enumerate(after):
@@ -250,6 +251,9 @@ class Classifier:
             if i in hits:
                 block = k
                 break
+            if i in listed:  # an item of a list that a sentence introduced ("Tour dates:")
+                run = 0
+                continue
             teaser = not feats[i].sentence_end and feats[i].words <= 20 and self._tight(lines, i)
             run = run + 1 if teaser or nav_like(feats[i], i in hits) else 0
             if run >= o.nav_run:
@@ -299,6 +303,21 @@ class Classifier:
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
         return f.words >= 2 and f.separators == 0 and f.digit_ratio < 0.2
+
+
+def _listed(lines: Sequence[str], start: int) -> set[int]:
+    """Lines from ``start`` on that follow, with no blank line between, a line ending in a colon."""
+    listed: set[int] = set()
+    intro = False
+    for i in range(start, len(lines)):
+        text = lines[i].rstrip()
+        if not text:
+            intro = False
+            continue
+        if intro:
+            listed.add(i)
+        intro = intro or text.endswith(":")
+    return listed
 
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
