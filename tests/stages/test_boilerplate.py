@@ -207,6 +207,21 @@ def test_cjk_lines_are_measured_in_characters():
     assert features.cjk and features.words >= 15 and features.sentence_end
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "भारत की राजधानी नई दिल्ली है और यह देश का सबसे बड़ा और सबसे पुराना शहर है।",  # vowel signs, danda
+        "وَقَالَ الْوَزِيرُ إِنَّ الْحُكُومَةَ سَتَبْنِي جِسْرًا جَدِيدًا فَوْقَ النَّهْرِ قَبْلَ نِهَايَةِ الْعَامِ الْمُقْبِلِ؟",
+        "הַמֶּמְשָׁלָה הֶחְלִיטָה הַיּוֹם לִבְנוֹת גֶּשֶׁר חָדָשׁ מֵעַל הַנָּהָר לִפְנֵי סוֹף הַשָּׁנָה הַבָּאָה.",
+    ],
+)
+def test_combining_marks_are_letters_not_symbols(line: str):
+    features = line_features(line, frozenset())
+    assert features.symbol_ratio < 0.05 and features.sentence_end
+    assert 12 <= features.words <= 20  # a vowel sign does not split a word
+    assert not Classifier().classify(["Menu", "", line, "", line + " " + line])[2]
+
+
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_language_is_guessed_by_stopword_coverage(lang: str):
     stopwords = {

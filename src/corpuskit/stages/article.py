@@ -234,10 +234,7 @@ def _joins(
             return False
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
-        # the body resumes: paragraphs in a row, or a large share of the article
-        return ratio >= 0.5 or (
-            page.words(right) >= o.min_article_words * 2 and len(right) >= 3 and page.density(right) >= 0.6
-        )
+        return ratio >= 0.5  # the body resumes strongly
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
     return page.nav_run(between, skip_drops=True) < o.nav_run

@@ -11,13 +11,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-_WORD = re.compile(r"\w+")
+from corpuskit.stages.textstats import MARK_RANGES
+
+# combining marks (Indic vowel signs, Arabic harakat, Hebrew points) are parts of words, not symbols
+_WORD = re.compile(f"(?:\\w|[{MARK_RANGES}])+")
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 _SEPARATORS = re.compile(r"[|·•›»/«‹]|\s[-–—]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"""[.!?…。！？:;]["'”’»)\]]*$""")
+# sentence ends, also the danda (Indic), the Arabic question mark and the Urdu, Armenian, Ethiopic
+# and Myanmar full stops
+_SENTENCE_END = re.compile(r"""[.!?…。！？:;।॥؟۔։።။]["'”’»)\]]*$""")
 _DIGIT = re.compile(r"\d")
-_SYMBOL = re.compile(r"[^\w\s.,;:!?'\"’‘”“()\-–—]")
+_SYMBOL = re.compile(f"[^\\w\\s{MARK_RANGES}.,;:!?'\"’‘”“()\\-–—]")
 
 CJK_CHARS_PER_WORD = 2  # a CJK character carries about half an English word's content
 

@@ -22,12 +22,12 @@ _UNSPACED_RANGES = (
 )
 # Combining marks that \w does not match but that belong inside words: Latin/Cyrillic diacritics,
 # Hebrew points, Arabic harakat, the Indic blocks (vowel signs, viramas; not the danda), Tibetan.
-_MARK_RANGES = (
+MARK_RANGES = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
     "\u0900-\u0963\u0966-\u0dff\u0f00-\u0fff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
 _WORD_CHAR = f"[^\\W{_UNSPACED_RANGES}]"
-_TOKEN = re.compile(f"[{_UNSPACED_RANGES}]|{_WORD_CHAR}+(?:[{_MARK_RANGES}]+{_WORD_CHAR}*)*")
+_TOKEN = re.compile(f"[{_UNSPACED_RANGES}]|{_WORD_CHAR}+(?:[{MARK_RANGES}]+{_WORD_CHAR}*)*")
 _UNSPACED = re.compile(f"[{_UNSPACED_RANGES}]")
 # Hangul syllables pack 2-3 letters each, so word length in characters says nothing about them.
 _HANGUL_WORD = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+")
