@@ -3,10 +3,10 @@
     python benchmarks/bench_neardup.py [--n 10000] [--rounds 3] [--datatrove-python PATH]
 
 Writes ``benchmarks/results/neardup.json``. Every speed figure is a ratio measured in this run on
-this machine, single process: signatures/s of corpuskit's numpy path vs datasketch's per-token
-``update()`` loop and vs the floor of any datasketch-compatible path (shingling + one sha1 per
-shingle, nothing else); the whole stage (shingle, sign, candidates, verify, cluster, filter) vs
-datatrove's four MinHash stages on the same cleaned texts (run by ``bench_datatrove.py`` in its own
+this machine, single process: signatures/s of corpuskit's numpy path (``Hasher.sign`` per text, and
+``Hasher.sign_many`` per chunk of 50 texts) vs datasketch's per-token ``update()`` loop and vs the
+floor of any datasketch-compatible path (shingling + one sha1 per shingle, nothing else); the
+whole stage (shingle, sign, candidates, verify, cluster, filter) vs datatrove's four MinHash stages on the same cleaned texts (run by ``bench_datatrove.py`` in its own
 virtualenv when ``--datatrove-python`` is given; datatrove pins an old trafilatura).
 """
 
@@ -220,18 +220,27 @@ def brute_force(texts: list[str], base: NearDupOptions, thresholds: list[float])
 
 
 def rates(fns: dict, texts: list[str], rounds: int, chunk: int = 50) -> dict[str, float]:
-    """docs/s of each function, interleaved chunk by chunk so that load from other processes hits all
-    of them alike; each chunk's time is the best of ``rounds``."""
+    """docs/s of each function of a list of texts, interleaved chunk by chunk so that load from other
+    processes hits all of them alike; each chunk's time is the best of ``rounds``."""
     best = {name: [float("inf")] * ((len(texts) + chunk - 1) // chunk) for name in fns}
     for _ in range(rounds):
         for k in range(0, len(texts), chunk):
             part = texts[k : k + chunk]
             for name, fn in fns.items():
                 started = time.perf_counter()
-                for text in part:
-                    fn(text)
+                fn(part)
                 best[name][k // chunk] = min(best[name][k // chunk], time.perf_counter() - started)
     return {name: len(texts) / sum(times) for name, times in best.items()}
+
+
+def each(fn):
+    """A function of one text as a function of a chunk: the plain loop over it."""
+
+    def run(part: list[str]) -> None:
+        for text in part:
+            fn(text)
+
+    return run
 
 
 def floor(text: str) -> None:
@@ -256,11 +265,13 @@ def datasketch_batch(text: str) -> None:
 def signature_speed(texts: list[str], rounds: int, slow_docs: int) -> dict:
     hashers = {mode: Hasher(mode) for mode in ("affine32", "legacy", "fast")}
     out: dict = {"docs": len(texts), "docs_for_datasketch_loop": slow_docs}
-    fns = {"floor_shingle_sha1": floor, "datasketch_update_batch": datasketch_batch}
-    fns |= {f"corpuskit_{mode}": (lambda t, h=hasher: h.sign(t, 5)) for mode, hasher in hashers.items()}
+    fns = {"floor_shingle_sha1": each(floor), "datasketch_update_batch": each(datasketch_batch)}
+    fns |= {f"corpuskit_{mode}": each(lambda t, h=hasher: h.sign(t, 5)) for mode, hasher in hashers.items()}
+    # sign_many: the same signatures, the chunk's texts signed together (bench chunks of 50 texts)
+    fns["corpuskit_affine32_sign_many"] = lambda part: hashers["affine32"].sign_many(part, 5)
     out |= rates(fns, texts, rounds)
     slow = rates(
-        {"datasketch_update_loop": datasketch_loop, "corpuskit_affine32": fns["corpuskit_affine32"]},
+        {"datasketch_update_loop": each(datasketch_loop), "corpuskit_affine32": fns["corpuskit_affine32"]},
         texts[:slow_docs],
         rounds,
     )
@@ -268,6 +279,7 @@ def signature_speed(texts: list[str], rounds: int, slow_docs: int) -> dict:
     out["ratio_affine32_vs_datasketch_loop"] = slow["corpuskit_affine32"] / slow["datasketch_update_loop"]
     base = out["corpuskit_affine32"]
     out["ratio_affine32_vs_floor"] = base / out["floor_shingle_sha1"]
+    out["ratio_affine32_sign_many_vs_floor"] = out["corpuskit_affine32_sign_many"] / out["floor_shingle_sha1"]
     out["ratio_affine32_vs_datasketch_batch"] = base / out["datasketch_update_batch"]
     out["ratio_fast_vs_floor"] = out["corpuskit_fast"] / out["floor_shingle_sha1"]
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}

@@ -67,6 +67,29 @@ def test_empty_text_signature_is_all_max() -> None:
         assert (signature == EMPTY).all()
 
 
+@pytest.mark.parametrize("mode", ["affine32", "legacy", "fast"])
+@pytest.mark.parametrize("columns, block_bytes", [(1 << 14, 1 << 19), (40, 1), (1, 1 << 19)])
+def test_sign_many_equals_sign(
+    mode: str, columns: int, block_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batched signing (products over chunks of shingles and blocks of permutations, documents cut
+    by chunk edges) changes nothing."""
+    import corpuskit.neardup.minhash as minhash
+
+    monkeypatch.setattr(minhash, "_COLUMNS", columns)
+    monkeypatch.setattr(minhash, "_BLOCK_BYTES", block_bytes)
+    texts = TEXTS + ["", "  ... !!! "] + TEXTS[::-1] + [TEXTS[5] + " tail words here"] * 2
+    hasher = Hasher(mode, 64, 3)
+    for ngram in (1, 5, 7):
+        matrix, keys = hasher.sign_many(texts, ngram)
+        one_by_one = [hasher.sign(text, ngram) for text in texts]
+        assert matrix.dtype == np.uint32 and matrix.shape == (len(texts), 64)
+        assert np.array_equal(matrix, np.vstack([sig for sig, _ in one_by_one]))
+        assert keys.tolist() == [key for _, key in one_by_one]
+    empty, no_keys = hasher.sign_many([], 5)
+    assert empty.shape == (0, 64) and no_keys.shape == (0,)
+
+
 def test_fast_mode_is_deterministic_and_estimates_jaccard() -> None:
     hasher = Hasher("fast", 256, 3)
     base = " ".join(f"token{i}" for i in range(400))

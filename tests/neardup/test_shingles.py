@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from corpuskit.neardup.shingles import fold, jaccard, shingle_bytes, shingle_set, text_key
+from corpuskit.neardup.shingles import (
+    fold,
+    jaccard,
+    shingle_bounds,
+    shingle_bytes,
+    shingle_set,
+    shingle_spans,
+    text_key,
+)
 
 
 def reference(text: str, n: int = 5) -> set[tuple[str, ...]]:
@@ -42,3 +50,25 @@ def test_jaccard_matches_the_definition() -> None:
     a, b = shingle_set("one two three four five six"), shingle_set("one two three four five seven")
     assert jaccard(a, b) == 1 / 3
     assert jaccard(set(), set()) == 1.0
+
+
+def test_shingle_spans_of_a_batch_are_each_texts_own() -> None:
+    texts = [
+        "",
+        "one",
+        "two words",
+        "a b c d e",
+        "a b c d e f g",
+        "",
+        "Ünïcödé façade — naïve café, 東京 2024",
+    ]
+    for batch in (texts, texts[::-1], [""], [], ["x " * 12, ""]):
+        folded = [fold(t) for t in batch]
+        for n in (1, 2, 5, 7):
+            blob, starts, ends, offsets = shingle_spans(folded, n)
+            assert len(offsets) == len(folded) + 1
+            for i, text in enumerate(folded):
+                part = slice(offsets[i], offsets[i + 1])
+                spans = zip(starts[part].tolist(), ends[part].tolist(), strict=True)
+                alone = zip(*(bound.tolist() for bound in shingle_bounds(text, n)), strict=True)
+                assert [blob[s:e] for s, e in spans] == [text[s:e] for s, e in alone]
