@@ -222,6 +222,15 @@ def test_combining_marks_are_letters_not_symbols(line: str):
     assert not Classifier().classify(["Menu", "", line, "", line + " " + line])[2]
 
 
+def test_more_languages_have_stopword_lists_and_english_stays_english(classifier: Classifier):
+    lists = classifier.stopwords.lists
+    assert {"tr", "ar", "hi", "uk", "cs", "el", "he", "fa"} <= set(lists)
+    assert classifier.stopwords.guess([BODY["en"]] * 3) == "en"
+    hindi = "भारत की राजधानी नई दिल्ली है और यह देश का सबसे बड़ा शहर है।"
+    assert classifier.stopwords.guess([hindi]) == "hi"
+    assert line_features(hindi, lists["hi"]).stopword_density >= 0.28
+
+
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_language_is_guessed_by_stopword_coverage(lang: str):
     stopwords = {

@@ -23,7 +23,7 @@ from corpuskit.stages.article import Article, Page, extracted_span, find_article
 from corpuskit.stages.base import DocumentStage
 from corpuskit.stages.linefeatures import (
     LineFeatures,
-    guess_language,
+    StopwordLists,
     line_features,
     load_stopwords,
     masthead_like,
@@ -32,7 +32,10 @@ from corpuskit.stages.linefeatures import (
 from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
 
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "common")  # earlier packs win ties
-DEFAULT_STOPWORDS = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv")
+DEFAULT_STOPWORDS = (
+    *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
+    *("el", "ro", "hu", "da", "no", "vi", "ca", "fa", "he", "bg", "sk", "hr"),
+)
 
 # Names of the structural rules (decided by position and statistics, not by wording).
 BEFORE_ARTICLE = "before_article"
@@ -91,10 +94,12 @@ class Classifier:
         rules = load_rules(options.packs, options.pack_files, options.extra_patterns)
         self.matcher = RuleMatcher(r for r in rules if r.name not in disabled)
         self.keep = [re.compile(p) for p in options.keep_patterns]
-        self.stopwords = {
-            lang: load_stopwords(builtin_pack_text(f"stopwords-{lang}.txt"))
-            for lang in options.stopword_languages
-        }
+        self.stopwords = StopwordLists(
+            {
+                lang: load_stopwords(builtin_pack_text(f"stopwords-{lang}.txt"))
+                for lang in options.stopword_languages
+            }
+        )
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
         self._share_rule = Rule(SHARE_ROW, "share", "drop", 0, ())
 
@@ -123,9 +128,9 @@ class Classifier:
         rows = [i for i in range(n) if lines[i].strip()]
         if not rows:
             return out
-        if language not in self.stopwords:
-            language = guess_language([lines[i] for i in rows], self.stopwords)
-        stops = self.stopwords.get(language or "", frozenset())
+        if language not in self.stopwords.lists:
+            language = self.stopwords.guess([lines[i] for i in rows])
+        stops = self.stopwords.lists.get(language or "", frozenset())
         feats = {i: line_features(lines[i], stops) for i in rows}
         hits: dict[int, Rule] = {}
         for i in rows:

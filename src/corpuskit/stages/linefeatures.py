@@ -15,7 +15,7 @@ from corpuskit.stages.textstats import MARK_RANGES
 
 # combining marks (Indic vowel signs, Arabic harakat, Hebrew points) are parts of words, not symbols
 _WORD = re.compile(f"(?:\\w|[{MARK_RANGES}])+")
-_LETTER_WORD = re.compile(r"[^\W\d_]+")
+_LETTER_WORD = re.compile(f"(?:[^\\W\\d_]|[{MARK_RANGES}])+")
 _SEPARATORS = re.compile(r"[|·•›»/«‹]|\s[-–—]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 # sentence ends, also the danda (Indic), the Arabic question mark and the Urdu, Armenian, Ethiopic
@@ -47,27 +47,46 @@ def load_stopwords(text: str) -> frozenset[str]:
     return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
+class StopwordLists:
+    """Stopword lists by language, indexed by word so that guessing a document's language costs one
+    lookup per word however many lists there are."""
+
+    def __init__(self, lists: Mapping[str, frozenset[str]]) -> None:
+        self.lists = dict(lists)
+        index: dict[str, list[int]] = {}
+        for k, words in enumerate(self.lists.values()):
+            for word in words:
+                index.setdefault(word, []).append(k)
+        self._index = {word: tuple(langs) for word, langs in index.items()}
+        self._names = list(self.lists)
+
+    def guess(self, lines: Sequence[str], max_words: int = 600) -> str | None:
+        """The language whose list covers most of the first ``max_words`` words, or None.
+
+        Only the first few hundred words are read: cost stays flat however long the document is.
+        None when no list covers at least 10% of the words (e.g. CJK text); ties go to the list
+        given first.
+        """
+        words: list[str] = []
+        for line in lines:
+            words.extend(w.lower() for w in _LETTER_WORD.findall(line))
+            if len(words) >= max_words:
+                break
+        hits = [0] * len(self._names)
+        for word in words:
+            for k in self._index.get(word, ()):
+                hits[k] += 1
+        best = max(range(len(hits)), key=lambda k: (hits[k], -k), default=None)
+        if best is None or not words or hits[best] < max(1, 0.1 * len(words)):
+            return None
+        return self._names[best]
+
+
 def guess_language(
     lines: Sequence[str], stopwords: Mapping[str, frozenset[str]], max_words: int = 600
 ) -> str | None:
-    """The language whose stopword list covers most of the first ``max_words`` words, or None.
-
-    Only the first few hundred words are read: cost stays flat however long the document is.
-    Returns None when no list covers at least 10% of the words (e.g. CJK text).
-    """
-    words: list[str] = []
-    for line in lines:
-        words.extend(w.lower() for w in _LETTER_WORD.findall(line))
-        if len(words) >= max_words:
-            break
-    if not words:
-        return None
-    best, best_hits = None, 0
-    for lang, stops in stopwords.items():
-        hits = sum(1 for w in words if w in stops)
-        if hits > best_hits:
-            best, best_hits = lang, hits
-    return best if best_hits >= 0.1 * len(words) else None
+    """One-off ``StopwordLists(stopwords).guess(lines)``; build the lists once for many documents."""
+    return StopwordLists(stopwords).guess(lines, max_words)
 
 
 def line_features(line: str, stopwords: frozenset[str]) -> LineFeatures:
