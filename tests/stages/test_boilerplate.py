@@ -39,6 +39,9 @@ PACK_EXAMPLES = {
         ("© 2024 Example Media Group. All rights reserved.", "copyright"),
         ("Harbour at dawn (Jane Roe/Reuters)", "photo_credit"),
         ("2024-02-11 08:30", "date_line"),
+        ("Crowds gather in the square. (Jane Roe / The Coast Times)", "photo_credit"),
+        ("Crowds gather in the square. Photograph: Jane Roe/Alamy", "photo_credit"),
+        ("Caption: Crowds gather in the square on Monday.", "photo_credit"),
         ("1.2K", "counter"),
         ("https://example.org/some/page", "url_line"),
     ],
@@ -48,6 +51,10 @@ PACK_EXAMPLES = {
         ("You have 3 free articles left this month.", "paywall"),
         ("Forgot your password?", "login_prompt"),
         ("Comments are closed for this story.", "comments"),
+        ("To report an inappropriate comment, use the flag next to it.", "comments"),
+        ("Comments are the opinions of their authors and not of The Coast Times.", "comments"),
+        ("This article originally appeared on The Coast Times.", "syndication_credit"),
+        ("Distributed by Shutterstock.", "photo_credit_line"),
         ("12 thoughts on “Why the harbour gates matter”", "comments"),
         ("Sam Lee on March 3, 2021 at 4:05 pm said:", "comment_header"),
         ("harbourfan99 says:", "comment_header"),
@@ -107,6 +114,8 @@ PACK_EXAMPLES = {
         ("Este contenido es exclusivo para suscriptores.", "paywall"),
         ("¿Olvidaste tu contraseña?", "login_prompt"),
         ("Deja un comentario", "comments"),
+        ("Sigue leyendo después del anuncio", "advertisement"),
+        ("También te gustará", "related_heading"),
         ("3 respuestas a «Las compuertas del puerto»", "comments"),
         ("Lucía dijo:", "comment_header"),
         ("Compartir en Facebook", "share_prompt"),
@@ -365,6 +374,17 @@ def test_only_the_headline_part_of_the_title_anchors():
 
 
 # -- options ----------------------------------------------------------------------------------
+def test_a_caption_goes_with_its_credit(classifier: Classifier):
+    caption = "Crowds gather outside the courthouse in Lyon."
+    page = ["Harbour gates ready for winter", "", caption, "", caption + " (Image: AFP)", "", *PARA, *PARA]
+    out = classifier.classify(page)
+    assert out[2] == "caption" and out[4] == "photo_credit"
+    tight = ["Harbour gates ready for winter", "", "Photo: Jane Roe/Reuters", caption, "", *PARA, "", *PARA]
+    out = classifier.classify(tight)
+    assert out[3] == "caption" and out[2] == "photo_credit_line"
+    assert out[5:] == [None] * (len(tight) - 5)  # the body is never a caption
+
+
 def test_disabled_rules_and_keep_patterns(classifier: Classifier):
     lines = [*PARA, "Advertisement", PARA[0] + " And more."]
     assert classify_lines(lines)[3] == classifier.classify(lines)[3] == "advertisement"

@@ -31,6 +31,7 @@ from corpuskit.stages.linefeatures import (
 )
 from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
 
+_TOKEN = re.compile(r"\w+")
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "common")  # earlier packs win ties
 DEFAULT_STOPWORDS = (
     *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
@@ -45,7 +46,9 @@ SECTION_BRANDING = "section_branding"
 LOW_CONTENT = "low_content"
 SHARE_ROW = "share_row"  # network / share-action names glued together (see linefeatures)
 MASTHEAD = "masthead"  # an all-caps site name above the headline or below the article
+CAPTION = "caption"  # the caption of a photo credit (next to it, or repeated in it)
 STRUCTURAL_RULES = (
+    CAPTION,
     BEFORE_ARTICLE,
     TRAILING_BLOCK,
     FURNITURE_RUN,
@@ -80,6 +83,7 @@ class BoilerplateOptions:
     extracted_end_share: float = 1.0
     branding_lines: int = 6  # section branding is looked for among the first lines only
     nav_run: int = 4  # this many navigation-like lines in a row separate furniture from the article
+    caption_max_words: int = 30  # a photo credit's caption is at most this long
     title_window: int = 12  # a body cluster this many lines below the page title's repeat ...
     title_boost: float = 3.0  # ... weighs this much more (the headline sits above its article)
     density_power: float = 1.0  # clusters weigh words x (body lines / lines spanned) ** this
@@ -139,6 +143,8 @@ class Classifier:
                 hits[i] = rule
             elif self.structural[SHARE_ROW] and feats[i].words <= 40 and share_row_names(lines[i]) >= 3:
                 hits[i] = self._share_rule
+        if self.structural[CAPTION]:
+            self._captions(lines, rows, feats, hits, extracted)
         good = [
             i
             for i in rows
@@ -161,6 +167,35 @@ class Classifier:
             if out[i] and any(k.search(lines[i]) for k in self.keep):
                 out[i] = None
         return out
+
+    def _captions(
+        self,
+        lines: Sequence[str],
+        rows: list[int],
+        feats: dict[int, LineFeatures],
+        hits: dict[int, Rule],
+        extracted: bool,
+    ) -> None:
+        """The caption of a photo credit goes with it: a short line that the credit line repeats
+        ("Crowds in Lyon." / "Crowds in Lyon. (Image: AFP)"), or, in text laid out with blank lines
+        between paragraphs, a short line printed against the credit with no blank line between."""
+        credits = [i for i in rows if i in hits and hits[i].category == "credit"]
+        if not credits:
+            return
+        blank_layout = not extracted and sum(
+            1 for i in rows if i + 1 < len(lines) and not lines[i + 1].strip()
+        ) * 3 >= len(rows)
+        position = {line: k for k, line in enumerate(rows)}
+        for c in credits:
+            credit_key = _fold(lines[c])
+            k = position[c]
+            for j in rows[max(0, k - 2) : k] + rows[k + 1 : k + 3]:
+                if j in hits or feats[j].words > self.options.caption_max_words or feats[j].words < 3:
+                    continue
+                key = _fold(lines[j])
+                adjacent = abs(j - c) == 1
+                if credit_key.startswith(key) or (blank_layout and adjacent):
+                    hits[j] = Rule(CAPTION, "credit", "drop", 0, ())
 
     def _is_body(self, f: LineFeatures, stops: frozenset[str]) -> bool:
         """Long enough and made of running prose (stopwords), or long and sentence-shaped."""
@@ -307,7 +342,11 @@ class Classifier:
 
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
-        return f.words >= 2 and f.separators == 0 and f.digit_ratio < 0.2
+        return f.words >= 3 and f.separators == 0 and f.digit_ratio < 0.2
+
+
+def _fold(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
 
 
 def _listed(lines: Sequence[str], start: int) -> set[int]:
