@@ -42,6 +42,7 @@ PACK_EXAMPLES = {
         ("Crowds gather in the square. (Jane Roe / The Coast Times)", "photo_credit"),
         ("Crowds gather in the square. Photograph: Jane Roe/Alamy", "photo_credit"),
         ("Caption: Crowds gather in the square on Monday.", "photo_credit"),
+        ("Crowds gather in the square. GETTY IMAGES / Colin Barber", "photo_credit"),
         ("1.2K", "counter"),
         ("https://example.org/some/page", "url_line"),
     ],
@@ -66,6 +67,7 @@ PACK_EXAMPLES = {
         ("Privacy Policy | Terms of Use | Accessibility", "legal_footer"),
         ("About the author", "author_bio"),
         ("By Jane Roe", "byline"),
+        ("Jacqueline Ibarra, Silver Creek Beacon staff writer", "byline"),
         ("Photo by Sam Lee for The Daily Example", "photo_credit_line"),
         ("Some links in this guide are affiliate links; we may earn a commission.", "affiliate_disclosure"),
         (
@@ -294,6 +296,19 @@ def test_body_resumes_after_a_short_inline_module(classifier: Classifier):
     out = classifier.classify(lines)
     assert out[4] == out[5] == "related_heading"  # the module goes with its heading
     assert all(out[i] is None for i in range(7, len(lines)))
+
+
+def test_a_teaser_list_after_more_from_is_not_the_body_resuming(classifier: Classifier):
+    teasers = ["Council approves new budget for schools after a long debate about the cost of repairs",
+               "Fishermen who use the harbour every day are glad the work will be finished soon",
+               "The harbour master says the new gates will be tested every spring before the storms",
+               "Ferry operators expect more passengers this summer than in any year since the war"]  # fmt: skip
+    lines = [*PARA, "", "More from The Coast Times", ""]
+    for teaser in teasers:
+        lines += [teaser, ""]
+    out = classifier.classify(lines)
+    assert out[:3] == [None] * 3
+    assert all(out[i] for i in range(4, len(lines)) if lines[i])
 
 
 def test_a_teaser_sentence_between_two_modules_does_not_cut_the_article(classifier: Classifier):

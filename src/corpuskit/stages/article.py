@@ -234,7 +234,9 @@ def _joins(
             return False
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
-        return ratio >= 0.5  # the body resumes strongly
+        # the body resumes strongly, in sentences (a teaser list after "More from ..." has none)
+        ended = sum(1 for i in right if page.feats[i].sentence_end)
+        return ratio >= 0.5 and ended * 2 >= len(right)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
     return page.nav_run(between, skip_drops=True) < o.nav_run
