@@ -58,12 +58,19 @@ class Prepare(DocumentStage):
     def run_one(self, doc: Document) -> Document:
         return self.corpus_stage.run_prepare(doc)
 
+    def run_batch(self, docs: list[Document]) -> list[Document]:
+        return self.corpus_stage.run_prepare_batch(docs)
+
 
 class Pipeline:
     """An ordered list of stages; ``run`` streams documents (Documents, dicts or strings) through it."""
 
     def __init__(
-        self, stages: Sequence[Stage], config: Config | None = None, executor=None, prepared: Sequence[Stage] = ()
+        self,
+        stages: Sequence[Stage],
+        config: Config | None = None,
+        executor=None,
+        prepared: Sequence[Stage] = (),
     ) -> None:
         self.stages = list(stages)
         self.config = config or Config()

@@ -151,3 +151,29 @@ def test_through_the_pipeline_with_worker_processes() -> None:
         pipeline.close()
     assert out[1].rejection is not None and out[1].rejection.duplicate_of == "a"
     assert all(SIGNATURE_KEY not in d.metadata and TEXT_KEY not in d.metadata for d in out)
+
+
+def test_batch_prepare_signs_like_one_by_one():
+    texts = ["", "short text", *(" ".join(f"w{i}{k}" for i in range(60)) for k in range(5))]
+    one, batch = NearDup(), NearDup()
+    singles = [one.run_prepare(Document(text=t, id=str(k))) for k, t in enumerate(texts)]
+    batched = batch.run_prepare_batch([Document(text=t, id=str(k)) for k, t in enumerate(texts)])
+    for a, b in zip(singles, batched, strict=True):
+        assert a.metadata[SIGNATURE_KEY] == b.metadata[SIGNATURE_KEY]
+        assert a.metadata[TEXT_KEY] == b.metadata[TEXT_KEY]
+
+
+def test_a_document_that_breaks_the_batch_costs_only_itself():
+    class Fussy(NearDup):
+        def prepare(self, doc: Document) -> None:
+            if doc.id == "bad":
+                raise ValueError("cannot sign this")
+            super().prepare(doc)
+
+        def prepare_batch(self, docs: list[Document]) -> None:
+            for doc in docs:
+                self.prepare(doc)
+
+    docs = Fussy().run_prepare_batch([Document(text="a b c d e f", id=i) for i in ("x", "bad", "y")])
+    assert [d.rejected for d in docs] == [False, True, False]
+    assert docs[1].rejection.reason == "stage_error"

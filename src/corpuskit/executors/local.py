@@ -19,7 +19,7 @@ _WORKER_STAGES: Sequence = ()
 
 def apply_stages(stages: Sequence, docs: list[Document]) -> list[Document]:
     for stage in stages:
-        docs = [stage.run_one(doc) for doc in docs]
+        docs = stage.run_batch(docs)
     return docs
 
 

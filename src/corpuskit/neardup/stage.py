@@ -100,6 +100,15 @@ class NearDup(CorpusStage):
         doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
         doc.metadata[TEXT_KEY] = key
 
+    def prepare_batch(self, docs: list[Document]) -> None:
+        """Signs the batch at once (``Hasher.sign_many``: same signatures, less numpy overhead)."""
+        if not self.options.enabled or not docs:
+            return
+        signatures, keys = self.hasher.sign_many([doc.text for doc in docs], self.options.ngram)
+        for doc, signature, key in zip(docs, signatures, keys.tolist(), strict=True):
+            doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
+            doc.metadata[TEXT_KEY] = key
+
     def observe(self, doc: Document) -> None:
         if not self.options.enabled:
             return

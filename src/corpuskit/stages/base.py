@@ -63,6 +63,10 @@ class DocumentStage:
         """Process one document unless an earlier stage rejected it; count and time the work."""
         return _run_step(self.name, self.stats, self.process, doc)
 
+    def run_batch(self, docs: list[Document]) -> list[Document]:
+        """``run_one`` over a batch; stages with a vectorised path override it."""
+        return [self.run_one(doc) for doc in docs]
+
     def __call__(self, docs: Iterable[DocLike]) -> Iterator[Document]:
         for item in docs:
             yield self.run_one(Document.coerce(item))
@@ -78,6 +82,11 @@ class CorpusStage:
 
     def prepare(self, doc: Document) -> None:
         """Per-document work that can run in a worker (e.g. a signature), stored on ``doc.metadata``."""
+
+    def prepare_batch(self, docs: list[Document]) -> None:
+        """``prepare`` for a batch of documents not rejected; override to vectorise it."""
+        for doc in docs:
+            self.prepare(doc)
 
     def observe(self, doc: Document) -> None:
         raise NotImplementedError
@@ -97,6 +106,19 @@ class CorpusStage:
                 _fail(doc, self.name, exc)
             self.stats.seconds += time.perf_counter() - started
         return doc
+
+    def run_prepare_batch(self, docs: list[Document]) -> list[Document]:
+        """``prepare_batch`` on the live documents; if it fails, each goes alone (one bad document
+        costs only itself)."""
+        live = [doc for doc in docs if not doc.rejected]
+        started = time.perf_counter()
+        try:
+            self.prepare_batch(live)
+        except Exception:  # noqa: BLE001 - retried one by one, where failures are recorded
+            self.stats.seconds += time.perf_counter() - started
+            return [self.run_prepare(doc) for doc in docs]
+        self.stats.seconds += time.perf_counter() - started
+        return docs
 
     def run_observe(self, doc: Document) -> None:
         if not doc.rejected:
