@@ -9,10 +9,12 @@ cache, and stops once the remaining walks can no longer change the winner.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from corpuskit.document import Document
 from corpuskit.options import ConfigError
@@ -51,7 +53,10 @@ def _profiles():
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
     factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
+    # in name order: langdetect's own loader takes os.listdir order, which differs between machines
+    # and would change how ties and sums come out
+    names = sorted(name for name in os.listdir(PROFILES_DIRECTORY) if not name.startswith("."))
+    factory.load_json_profile([Path(PROFILES_DIRECTORY, name).read_text(encoding="utf-8") for name in names])
     factory.word_ngrams = {}  # a word, plus " " when one follows -> its n-grams; see _detector_maker
     return factory
 
