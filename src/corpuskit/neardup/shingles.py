@@ -29,18 +29,23 @@ def fold(text: str) -> bytes:
     return " ".join(_WORD.findall(text.lower())).encode("utf-8")
 
 
+def _token_bounds(separators: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the tokens between single-byte separators."""
+    starts = np.empty(len(separators) + 1, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = separators + 1
+    ends = np.empty(len(separators) + 1, dtype=np.int64)
+    ends[:-1] = separators
+    ends[-1] = length
+    return starts, ends
+
+
 def shingle_bounds(folded: bytes, ngram: int) -> tuple[np.ndarray, np.ndarray]:
     """Start and end byte offsets (int64 arrays) of every word ``ngram``-gram in ``folded``."""
     if not folded:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    spaces = np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == _SPACE)
-    starts = np.empty(len(spaces) + 1, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = spaces + 1
-    ends = np.empty(len(spaces) + 1, dtype=np.int64)
-    ends[:-1] = spaces
-    ends[-1] = len(folded)
+    starts, ends = _token_bounds(np.flatnonzero(np.frombuffer(folded, dtype=np.uint8) == _SPACE), len(folded))
     if len(starts) < ngram:  # short text: one shingle of all its tokens
         return starts[:1], ends[-1:]
     return starts[: len(starts) - ngram + 1], ends[ngram - 1 :]
@@ -56,13 +61,9 @@ def shingle_spans(folded: list[bytes], ngram: int) -> tuple[bytes, np.ndarray, n
     blob = b"\n".join(folded)
     # folded bytes are space or > 32 (\w is alphanumerics, _ and multi-byte UTF-8), so one compare
     # finds both separators
-    seps = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) <= _SPACE)
-    tok_starts = np.empty(len(seps) + 1, dtype=np.int64)
-    tok_starts[0] = 0
-    tok_starts[1:] = seps + 1
-    tok_ends = np.empty(len(seps) + 1, dtype=np.int64)
-    tok_ends[:-1] = seps
-    tok_ends[-1] = len(blob)
+    tok_starts, tok_ends = _token_bounds(
+        np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) <= _SPACE), len(blob)
+    )
     if not all(folded):  # an empty text leaves an empty "token" between two separators
         nonempty = tok_ends > tok_starts
         tok_starts, tok_ends = tok_starts[nonempty], tok_ends[nonempty]
