@@ -129,6 +129,31 @@ PACK_EXAMPLES = {
         ("Por Andrés Molina", "byline"),
         ("Foto: Elena Ruiz", "photo_credit_line"),
     ],
+    "nl": [
+        ("Wij gebruiken cookies om onze website te verbeteren.", "cookie_notice"),
+        ("Schrijf je in voor onze nieuwsbrief", "newsletter"),
+        ("Dit artikel is alleen voor abonnees.", "paywall"),
+        ("Wachtwoord vergeten?", "login_prompt"),
+        ("Plaats een reactie", "comments"),
+        ("Deel dit artikel", "share_prompt"),
+        ("Advertentie", "advertisement"),
+        ("Lees ook", "related_heading"),
+        ("Alle rechten voorbehouden.", "legal_footer"),
+        ("Door Jan de Vries", "byline"),
+        ("Foto: ANP", "photo_credit_line"),
+    ],
+    "ru": [
+        ("Мы используем файлы cookie для улучшения работы сайта.", "cookie_notice"),
+        ("Подпишитесь на рассылку новостей", "newsletter"),
+        ("Забыли пароль?", "login_prompt"),
+        ("Комментарии (12)", "comments"),
+        ("Поделиться", "share_prompt"),
+        ("Реклама", "advertisement"),
+        ("Читайте также", "related_heading"),
+        ("© 2024 Пример. Все права защищены.", "copyright"),
+        ("Автор: Иван Петров", "byline"),
+        ("Фото: ТАСС", "photo_credit_line"),
+    ],
 }
 
 
@@ -149,6 +174,8 @@ BODY = {
     "de": "Der Stadtrat hat am Montag beschlossen, die Kosten für eine neue Schutzmauer zu teilen.",
     "fr": "Le conseil a décidé lundi de partager le coût d'une nouvelle digue après trois hivers pluvieux.",
     "es": "El ayuntamiento acordó el lunes compartir el coste de un nuevo dique tras tres inviernos lluviosos.",
+    "nl": "De gemeenteraad besloot maandag de kosten van een nieuwe dijk te delen na drie natte winters.",
+    "ru": "Городской совет в понедельник решил разделить расходы на новую дамбу после трёх дождливых зим.",
 }
 
 
@@ -245,7 +272,7 @@ def test_more_languages_have_stopword_lists_and_english_stays_english(classifier
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_language_is_guessed_by_stopword_coverage(lang: str):
     stopwords = {
-        code: load_stopwords(builtin_pack_text(f"stopwords-{code}.txt")) for code in ("en", "de", "fr", "es")
+        code: load_stopwords(builtin_pack_text(f"stopwords-{code}.txt")) for code in ("en", "de", "fr", "es", "nl", "ru")
     }
     assert guess_language([BODY[lang]] * 3, stopwords) == lang
     assert guess_language(["12 34 56"], stopwords) is None

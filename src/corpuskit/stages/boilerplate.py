@@ -32,7 +32,7 @@ from corpuskit.stages.linefeatures import (
 from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
 
 _TOKEN = re.compile(r"\w+")
-DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "common")  # earlier packs win ties
+DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "common")  # earlier packs win ties
 DEFAULT_STOPWORDS = (
     *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
     *("el", "ro", "hu", "da", "no", "vi", "ca", "fa", "he", "bg", "sk", "hr"),
