@@ -29,7 +29,8 @@ from corpuskit.stages.linefeatures import (
     masthead_like,
     share_row_names,
 )
-from corpuskit.stages.rulepacks import Rule, RuleMatcher, builtin_pack_text, load_rules
+from corpuskit.stages.rulematch import RuleMatcher
+from corpuskit.stages.rulepacks import Rule, builtin_pack_text, load_rules
 
 _TOKEN = re.compile(r"\w+")
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "common")  # earlier packs win ties

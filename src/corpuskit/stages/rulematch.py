@@ -1,0 +1,514 @@
+"""Matching lines against rule packs fast: ``RuleMatcher`` indexes the patterns by the text their
+matches start with, so a line only meets the few patterns that can match it (see its docstring).
+The index is read from each pattern with Python's regex parser; a pattern it cannot read stays on
+the plain path (one alternation), so results never depend on the analysis succeeding.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Iterable
+
+try:  # the regex parser, to read which text a pattern's matches start with
+    from re import _constants as _sc
+    from re import _parser as _sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants as _sc  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+from corpuskit.stages.rulepacks import Rule
+
+
+class RuleMatcher:
+    """Finds the rule that fires on a line, honouring each rule's word limit.
+
+    Patterns anchored at the line start (``^...``) are tried at position 0 only; the other
+    case-insensitive patterns run case-sensitively on the lower-cased line with their leading
+    ``\\b`` checked by hand; the few case-sensitive ones run on the line as it is. The first kind
+    that finds something decides, and within a kind the earliest position, then the first pattern
+    (earlier rules and packs first). When the rule found does not allow a line that long, the rules
+    that do are tried one by one (rare: a long line that contains a short prompt's wording).
+
+    One alternation of hundreds of patterns is slow in Python's ``re``: it tries every alternative
+    at every position. So the patterns are indexed by the text their matches start with (see
+    ``_heads``): a line meets the alternation of the anchored patterns that can start with its
+    first character, and an unanchored lower-cased pattern is only tried where one of its possible
+    first three characters occurs (one trie-shaped regex scan finds those places). The patterns
+    left over (anchored ones that can start with nearly anything, unanchored ones starting with
+    ``\\d`` or ``.``) are skipped on lines that lack every text they need (see ``_needs``).
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = [r for r in rules if r.patterns]
+        # (rule, needs a word boundary before the match, pattern) for each kind of pattern
+        anchored: list[tuple[Rule, bool, str]] = []
+        lowered: list[tuple[Rule, bool, str]] = []
+        exact: list[tuple[Rule, bool, str]] = []
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                if pattern.startswith("^"):
+                    anchored.append((rule, False, pattern[1:]))
+                elif _lowerable(pattern):
+                    body = pattern[4:-1]  # strip the "(?i:...)" scope added by _scoped
+                    boundary = body.startswith(r"\b")
+                    lowered.append((rule, boundary, body[2:] if boundary else body))
+                else:
+                    exact.append((rule, False, pattern))
+        self._init_anchored([p for _, _, p in anchored])
+        self._anchored_rules = [rule for rule, _, _ in anchored]
+        self._init_lowered(lowered)
+        self._exact = self._prepare(exact)
+        self._single = [(rule, [re.compile(p) for p in rule.patterns]) for rule in self.rules]
+
+    def _init_anchored(self, patterns: list[str]) -> None:
+        """Per first character of a line (ASCII, lower-cased), the anchored patterns that can match
+        there: an alternation of most, and the few that can start with nearly any character, which
+        scan far into every line, kept apart to be tried only on a line holding a text they need."""
+        everything = frozenset(c.lower() for c in _ASCII)
+        firsts = []
+        for pattern in patterns:
+            first = _heads(pattern, 1, _ascii_chars, len(_ASCII))
+            firsts.append(everything if first is None or "" in first else first)
+        needs = [
+            _needs(p, _ascii_needed) if len(f) >= _WIDE else None
+            for p, f in zip(patterns, firsts, strict=True)
+        ]
+        compiled: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+
+        def entry(indices: list[int], gate: bool) -> _AnchoredEntry:
+            joined = tuple(k for k in indices if not gate or needs[k] is None)
+            if joined not in compiled:  # first characters with the same patterns share one
+                # an empty group after each pattern names the one that matched (it closes last),
+                # and costs nothing on the lines where none matches
+                compiled[joined] = (
+                    re.compile("|".join(f"(?:{patterns[k]})(?P<a{k}>)" for k in joined)) if joined else None
+                )
+            gated = tuple(
+                (k, needs[k], re.compile(patterns[k])) for k in indices if gate and needs[k] is not None
+            )
+            return compiled[joined], gated
+
+        self._anchored_all = entry(list(range(len(patterns))), gate=False)
+        self._anchored_by_char = {
+            c: entry([k for k, f in enumerate(firsts) if c in f], gate=True) for c in sorted(everything)
+        }
+
+    def _init_lowered(self, lowered: list[tuple[Rule, bool, str]]) -> None:
+        """Index the unanchored lower-cased patterns by the first three characters of their matches."""
+        entries = [(rule, boundary, re.compile(p), rule.max_words) for rule, boundary, p in lowered]
+        by_key: dict[str, list[int]] = {}
+        rest: list[int] = []  # patterns without a known prefix: searched as one alternation
+        for k, (_, _, p) in enumerate(lowered):
+            heads = _heads(p, _KEY, _exact_chars, _MAX_HEADS)
+            if heads is None or any(len(h) < _KEY for h in heads):
+                rest.append(k)
+            else:
+                for head in heads:
+                    by_key.setdefault(head, []).append(k)
+        self._keyed = {key: tuple(entries[k] for k in ks) for key, ks in by_key.items()}
+        # where a fallback pattern also matches at a keyed position, all are tried in pattern order
+        self._keyed_and_rest = {
+            key: tuple(entries[k] for k in sorted(set(ks) | set(rest))) for key, ks in by_key.items()
+        }
+        self._rest = tuple(entries[k] for k in rest)
+        # every position where a key starts after a non-word character (as the hand-checked
+        # boundary wants), and inside words only the keys of the patterns without that boundary
+        inword = [key for key, ks in by_key.items() if any(not lowered[k][1] for k in ks)]
+        finder = f"(?<!\\w)(?={_trie(by_key)})" + (f"|(?={_trie(inword)})" if inword else "")
+        self._finder = re.compile(finder) if by_key else None
+        # the fallback alternation only holds the patterns whose max_words allows the line's length
+        limits = sorted({lowered[k][0].max_words for k in rest if lowered[k][0].max_words})
+        self._limits = limits
+
+        needs = {k: _needs(lowered[k][2], _exact_needed) for k in rest}
+
+        def alternation(ks: list[int]) -> tuple[re.Pattern[str], frozenset[str] | None] | None:
+            """The fallback patterns joined, and texts one of which a line needs for any to match."""
+            if not ks:
+                return None
+            texts = [needs[k] for k in ks]
+            gate = None if None in texts else frozenset(t for ts in texts for t, _ in ts)  # type: ignore[union-attr]
+            return re.compile("|".join(f"(?:{lowered[k][2]})" for k in ks)), gate
+
+        self._rest_all = alternation(rest)
+        self._rest_by_limit = [
+            alternation([k for k in rest if not lowered[k][0].max_words or lowered[k][0].max_words >= limit])
+            for limit in limits
+        ] + [alternation([k for k in rest if not lowered[k][0].max_words])]
+
+    @staticmethod
+    def _prepare(
+        patterns: list[tuple[Rule, bool, str]],
+    ) -> tuple[re.Pattern[str] | None, list[tuple[Rule, bool, re.Pattern[str]]]]:
+        """One non-capturing alternation to find a match fast (capturing groups would make the
+        regex engine give up its first-character skipping), and the patterns to name its rule."""
+        if not patterns:
+            return None, []
+        joined = re.compile("|".join(f"(?:{p})" for _, _, p in patterns))
+        return joined, [(rule, boundary, re.compile(p)) for rule, boundary, p in patterns]
+
+    def match(self, line: str, words: int) -> Rule | None:
+        found = self._find(line, words)
+        if found is None or not found.max_words or words <= found.max_words:
+            return found
+        for rule, patterns in self._single:
+            if (not rule.max_words or words <= rule.max_words) and any(p.search(line) for p in patterns):
+                return rule
+        return None
+
+    def _find(self, line: str, words: int = 0) -> Rule | None:
+        low = line.lower()
+        k = self._find_anchored(line, low)
+        if k is not None:
+            return self._anchored_rules[k]
+        if self._finder is not None or self._rest:
+            rule = self._find_lowered(low, words)
+            if rule is not None:
+                return rule
+        exact, exact_list = self._exact
+        if exact is not None:
+            hit = exact.search(line)
+            if hit is not None:
+                for rule, _, pattern in exact_list:
+                    if pattern.match(line, hit.start()):
+                        return rule
+        return None
+
+    def _find_anchored(self, line: str, low: str) -> int | None:
+        """The index of the first anchored pattern that matches the line."""
+        first = line[:1]
+        if first and first < "\x80":
+            joined, gated = self._anchored_by_char[first.lower()]
+        else:
+            joined, gated = self._anchored_all
+        found = len(self._anchored_rules)
+        if joined is not None:
+            hit = joined.match(line)
+            if hit is not None and hit.lastgroup:
+                found = int(hit.lastgroup[1:])
+        if gated:
+            ascii = line.isascii()  # the needed texts hold for ASCII lines only (see _needs)
+            for k, needs, pattern in gated:
+                if k > found:
+                    break
+                if ascii:
+                    for text, exact in needs:
+                        if text in (line if exact else low):
+                            break
+                    else:
+                        continue
+                if pattern.match(line):
+                    return k
+        return found if found < len(self._anchored_rules) else None
+
+    def _find_lowered(self, low: str, words: int) -> Rule | None:
+        """The first pattern that matches at the earliest position, visiting the positions where a
+        keyed prefix occurs and those where the fallback alternation matches, in order."""
+        fallback = self._rest_by_limit[bisect.bisect_left(self._limits, words)] if words else self._rest_all
+        rest, gate = fallback if fallback is not None else (None, None)
+        if rest is not None and gate is not None and not any(text in low for text in gate):
+            rest = None  # none of the fallback patterns can match: skip their search
+        end = len(low) + 1
+        hit = rest.search(low) if rest is not None else None
+        nxt = hit.start() if hit is not None else end
+        if self._finder is not None:
+            for found in self._finder.finditer(low):
+                start = found.start()
+                while nxt < start:
+                    rule = _first_at(low, nxt, self._rest, words)
+                    if rule is not None:
+                        return rule
+                    hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
+                    nxt = hit.start() if hit is not None else end
+                if nxt == start:
+                    rule = _first_at(low, start, self._keyed_and_rest[low[start : start + _KEY]], words)
+                    hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
+                    nxt = hit.start() if hit is not None else end
+                else:
+                    rule = _first_at(low, start, self._keyed[low[start : start + _KEY]], words)
+                if rule is not None:
+                    return rule
+        while nxt < end:
+            rule = _first_at(low, nxt, self._rest, words)
+            if rule is not None:
+                return rule
+            hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
+            nxt = hit.start() if hit is not None else end
+        return None
+
+
+def _first_at(
+    low: str, start: int, entries: tuple[tuple[Rule, bool, re.Pattern[str], int], ...], words: int
+) -> Rule | None:
+    """The rule of the first pattern that matches at ``start`` and allows a line of ``words``."""
+    before_ok = start == 0 or not _is_word_char(low[start - 1])
+    for rule, boundary, pattern, limit in entries:
+        if (
+            (before_ok or not boundary)
+            and (not words or not limit or words <= limit)
+            and pattern.match(low, start)
+        ):
+            return rule
+    return None
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _lowerable(pattern: str) -> bool:
+    """A case-insensitive pattern with no upper-case letter of its own can run on lower-cased text."""
+    if not (pattern.startswith("(?i:") and pattern.endswith(")")) or "(?-i" in pattern:
+        return False
+    escaped = False
+    for char in pattern[4:-1]:
+        if escaped:
+            escaped = False
+            continue
+        if char == "\\":
+            escaped = True
+        elif char.isupper():
+            return False
+    return True
+
+
+# -- prefixes of a pattern's matches, to index the patterns by them ----------------------------
+_KEY = 3  # unanchored patterns are indexed by the first three characters of their matches
+_MAX_HEADS = 64  # more possible prefixes than this: the pattern is not indexed
+_WIDE = 90  # an anchored pattern that can start with this many ASCII characters is gated by _needs
+_ASCII = [chr(i) for i in range(128)]
+_CATEGORIES = {
+    _sc.CATEGORY_DIGIT: r"\d",
+    _sc.CATEGORY_NOT_DIGIT: r"\D",
+    _sc.CATEGORY_SPACE: r"\s",
+    _sc.CATEGORY_NOT_SPACE: r"\S",
+    _sc.CATEGORY_WORD: r"\w",
+    _sc.CATEGORY_NOT_WORD: r"\W",
+}
+_REPEATS = (_sc.MAX_REPEAT, _sc.MIN_REPEAT, getattr(_sc, "POSSESSIVE_REPEAT", _sc.MAX_REPEAT))
+_Chars = Callable[[object, object, int], set[str]]
+_Needed = Callable[[object, object, int], set[tuple[str, bool]]]
+_AnchoredEntry = tuple[
+    re.Pattern[str] | None, tuple[tuple[int, frozenset[tuple[str, bool]], re.Pattern[str]], ...]
+]
+
+
+class _Unknown(Exception):
+    """The prefixes of a pattern cannot be listed (or are too many to be worth it)."""
+
+
+def _heads(pattern: str, k: int, chars: _Chars, limit: int) -> set[str] | None:
+    """The first ``k`` characters of every string the pattern matches (fewer where a match is
+    shorter), with each character as ``chars`` maps it; None when they cannot be listed."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+        return _seq_heads(list(parsed), k, chars, parsed.state.flags, limit)
+    except Exception:  # _Unknown, or a parser that is not the one this was written for
+        return None
+
+
+def _seq_heads(items: list, k: int, chars: _Chars, flags: int, limit: int) -> set[str]:
+    out = {""}
+    for op, av in items:
+        short = [len(s) for s in out if len(s) < k]
+        if not short:
+            break
+        out = _concat(out, _item_heads(op, av, k - min(short), chars, flags, limit), k, limit)
+    return out
+
+
+def _concat(heads: set[str], tails: set[str], k: int, limit: int) -> set[str]:
+    out = set()
+    for head in heads:
+        if len(head) >= k:
+            out.add(head)
+        else:
+            out.update((head + tail)[:k] for tail in tails)
+    if len(out) > limit:
+        raise _Unknown
+    return out
+
+
+def _item_heads(op: object, av: object, k: int, chars: _Chars, flags: int, limit: int) -> set[str]:
+    if op in (_sc.LITERAL, _sc.NOT_LITERAL, _sc.IN, _sc.ANY):
+        return chars(op, av, flags)
+    if op in (_sc.AT, _sc.ASSERT, _sc.ASSERT_NOT):  # zero-width: nothing consumed
+        return {""}
+    if op is _sc.SUBPATTERN:
+        _, add, remove, items = av  # type: ignore[misc]
+        return _seq_heads(items, k, chars, (flags | add) & ~remove, limit)
+    if op is getattr(_sc, "ATOMIC_GROUP", None):
+        return _seq_heads(av, k, chars, flags, limit)  # type: ignore[arg-type]
+    if op is _sc.BRANCH:
+        out: set[str] = set()
+        for items in av[1]:  # type: ignore[index]
+            out |= _seq_heads(items, k, chars, flags, limit)
+        if len(out) > limit:
+            raise _Unknown
+        return out
+    if op in _REPEATS:
+        low, high, items = av  # type: ignore[misc]
+        one = _seq_heads(items, k, chars, flags, limit)
+        out, current, n = set(), {""}, 0
+        while True:  # prefixes of 0, 1, 2, ... repetitions until they stop changing
+            if n >= low:
+                out |= current
+            if n == high:
+                break
+            following = _concat(current, one, k, limit)
+            if following == current:
+                out |= current
+                break
+            current, n = following, n + 1
+        if len(out) > limit:
+            raise _Unknown
+        return out
+    raise _Unknown  # back-references, conditionals
+
+
+def _exact_chars(op: object, av: object, flags: int) -> set[str]:
+    """The characters one pattern item matches, listed exactly (for the lower-cased patterns)."""
+    if flags & re.IGNORECASE:
+        raise _Unknown
+    if op is _sc.LITERAL:
+        return {chr(av)}  # type: ignore[arg-type]
+    if op is _sc.IN:
+        out = set()
+        for item, arg in av:  # type: ignore[attr-defined]
+            if item is _sc.LITERAL:
+                out.add(chr(arg))
+            elif item is _sc.RANGE and arg[1] - arg[0] < _MAX_HEADS:
+                out.update(map(chr, range(arg[0], arg[1] + 1)))
+            else:  # negated sets and classes (\d, \w, ...) hold too many characters
+                raise _Unknown
+        return out
+    raise _Unknown
+
+
+def _ascii_chars(op: object, av: object, flags: int) -> set[str]:
+    """The lower-cased ASCII characters one pattern item matches (an anchored pattern is only
+    indexed for lines that start with an ASCII character)."""
+    return {c.lower() for c in _ascii_members(op, av, flags)}
+
+
+def _ascii_members(op: object, av: object, flags: int) -> set[str]:
+    """The ASCII characters one pattern item matches, found by trying all 128."""
+    if op is _sc.ANY:
+        return set(_ASCII)
+    if op is _sc.LITERAL:
+        members = re.escape(chr(av))  # type: ignore[arg-type]
+    elif op is _sc.NOT_LITERAL:
+        members = "^" + re.escape(chr(av))  # type: ignore[arg-type]
+    else:
+        parts = []
+        for item, arg in av:  # type: ignore[attr-defined]
+            if item is _sc.NEGATE:
+                parts.append("^")
+            elif item is _sc.LITERAL:
+                parts.append(re.escape(chr(arg)))
+            elif item is _sc.RANGE:
+                parts.append(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+            elif item is _sc.CATEGORY and arg in _CATEGORIES:
+                parts.append(_CATEGORIES[arg])
+            else:
+                raise _Unknown
+        members = "".join(parts)
+    one = re.compile(f"[{members}]", flags & (re.IGNORECASE | re.ASCII))
+    return {c for c in _ASCII if one.fullmatch(c)}
+
+
+def _trie(keys: Iterable[str]) -> str:
+    """A regex matching exactly ``keys`` (all of one length), shaped as a trie so that each position
+    costs a few tests, not one per key."""
+    root: dict = {}
+    for key in keys:
+        node = root
+        for char in key:
+            node = node.setdefault(char, {})
+
+    def emit(node: dict) -> str:
+        alternatives = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
+        if len(alternatives) <= 1:
+            return "".join(alternatives)
+        return "(?:" + "|".join(alternatives) + ")"
+
+    return emit(root)
+
+
+def _needs(pattern: str, chars: _Needed) -> frozenset[tuple[str, bool]] | None:
+    """Texts one of which every match holds: (text, True) is looked for in the line as the pattern
+    sees it, (text, False) in it lower-cased. ``chars`` says what one character item matches, and
+    for which lines (_ascii_needed: ASCII lines only). Empty: no such line can match; None:
+    nothing known."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+        found = _seq_needs(list(parsed), parsed.state.flags, chars)
+    except Exception:
+        return None
+    return None if found is None else frozenset(found)
+
+
+def _ascii_needed(op: object, av: object, flags: int) -> set[tuple[str, bool]]:
+    members = _ascii_members(op, av, flags)
+    if flags & re.IGNORECASE:
+        return {(c.lower(), False) for c in members}
+    return {(c, True) for c in members}
+
+
+def _exact_needed(op: object, av: object, flags: int) -> set[tuple[str, bool]]:
+    return {(c, True) for c in _exact_chars(op, av, flags)}
+
+
+def _seq_needs(items: list, flags: int, chars: _Needed) -> set[tuple[str, bool]] | None:
+    best: set[tuple[str, bool]] | None = None
+    run: list[tuple[str, bool]] = []  # what consecutive one-character items match
+    for op, av in items:
+        found: set[tuple[str, bool]] | None = None
+        if op in (_sc.LITERAL, _sc.NOT_LITERAL, _sc.IN, _sc.ANY):
+            try:
+                one = chars(op, av, flags)
+            except _Unknown:
+                one = None
+            if one is not None and len(one) == 1:
+                run.append(next(iter(one)))
+                continue
+            if one is not None and len(one) <= 8:
+                found = one
+        elif op is _sc.SUBPATTERN:
+            _, add, remove, items = av  # type: ignore[misc]
+            found = _seq_needs(items, (flags | add) & ~remove, chars)
+        elif op is getattr(_sc, "ATOMIC_GROUP", None):
+            found = _seq_needs(av, flags, chars)  # type: ignore[arg-type]
+        elif op is _sc.BRANCH:
+            branches = [_seq_needs(items, flags, chars) for items in av[1]]  # type: ignore[index]
+            if all(b is not None for b in branches):
+                found = set().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:  # type: ignore[index]
+            found = _seq_needs(av[2], flags, chars)  # type: ignore[index]
+        # zero-width items (anchors, lookarounds) and optional ones need nothing, but end a run
+        if run:
+            best = _better_needs({_joined(run)}, best)
+            run = []
+        if found is not None:
+            best = _better_needs(found, best)
+    return _better_needs({_joined(run)}, best) if run else best
+
+
+def _joined(run: list[tuple[str, bool]]) -> tuple[str, bool]:
+    """One text for a run of characters: as it is if all are case-sensitive, else lower-cased."""
+    if all(exact for _, exact in run):
+        return "".join(c for c, _ in run), True
+    return "".join(c.lower() for c, _ in run), False
+
+
+def _better_needs(
+    new: set[tuple[str, bool]], old: set[tuple[str, bool]] | None
+) -> set[tuple[str, bool]] | None:
+    """The more selective of two needs: nothing to find, then the longer shortest text, then fewer."""
+    if old is None or not new:
+        return new
+    if not old:
+        return old
+    new_len, old_len = min(len(t) for t, _ in new), min(len(t) for t, _ in old)
+    return new if new_len > old_len or (new_len == old_len and len(new) < len(old)) else old
