@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 from corpuskit.neardup.shingles import fold, shingle_bounds, shingle_spans, text_key
 
@@ -93,9 +98,15 @@ def poly_hashes(folded: bytes, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return fmix(spans ^ (lengths * _LEN_SALT), 64)
 
 
+@lru_cache(maxsize=1)
 def datasketch_default() -> str:
-    """The scheme the installed datasketch's ``MinHash()`` uses (it had only "legacy" before 2.0)."""
-    return str(getattr(MinHash(num_perm=2), "scheme", "legacy"))
+    """The scheme the installed datasketch's ``MinHash()`` uses (it had only "legacy" before 2.0).
+
+    Read from the package version, not by importing it: datasketch pulls in scipy (0.4 s in every
+    worker process); it is imported only when a ``LeanMinHash`` is asked for.
+    """
+    major = version("datasketch").split(".")[0]
+    return "affine32" if major.isdigit() and int(major) >= 2 else "legacy"
 
 
 def permutations(mode: str, num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -229,6 +240,8 @@ class Hasher:
 
     def to_datasketch(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch ``LeanMinHash`` holding ``signature`` (compatible modes only)."""
+        from datasketch import LeanMinHash, MinHash
+
         if self.mode == "fast":
             raise ValueError("'fast' signatures are not datasketch-compatible")
         if self.mode != datasketch_default() and self.mode != "legacy":
