@@ -8,13 +8,14 @@ Lines in scripts without spaces (Chinese, Japanese, Korean runs) are measured in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from corpuskit.stages.textstats import MARK_RANGES
 
 # combining marks (Indic vowel signs, Arabic harakat, Hebrew points) are parts of words, not symbols
-_WORD = re.compile(f"(?:\\w|[{MARK_RANGES}])+")
+_WORD = re.compile(f"[\\w{MARK_RANGES}]+")
 _LETTER_WORD = re.compile(f"(?:[^\\W\\d_]|[{MARK_RANGES}])+")
 _SEPARATORS = re.compile(r"[|·•›»/«‹]|\s[-–—]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -69,13 +70,14 @@ class StopwordLists:
         """
         words: list[str] = []
         for line in lines:
-            words.extend(w.lower() for w in _LETTER_WORD.findall(line))
+            words.extend(map(str.lower, _LETTER_WORD.findall(line)))
             if len(words) >= max_words:
                 break
         hits = [0] * len(self._names)
-        for word in words:
-            for k in self._index.get(word, ()):
-                hits[k] += 1
+        index = self._index
+        for word, count in Counter(words).items():
+            for k in index.get(word, ()):
+                hits[k] += count
         best = max(range(len(hits)), key=lambda k: (hits[k], -k), default=None)
         if best is None or not words or hits[best] < max(1, 0.1 * len(words)):
             return None
