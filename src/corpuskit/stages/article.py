@@ -236,7 +236,7 @@ def _joins(
             return page.words(left) >= o.min_article_words
         # the body resumes strongly, in sentences (a teaser list after "More from ..." has none)
         ended = sum(1 for i in right if page.feats[i].sentence_end)
-        return ratio >= 0.5 and ended * 2 >= len(right)
+        return ratio >= o.module_resume_ratio and ended * 2 >= len(right)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
     return page.nav_run(between, skip_drops=True) < o.nav_run
