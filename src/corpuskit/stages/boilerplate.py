@@ -79,7 +79,7 @@ class BoilerplateOptions:
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
     max_module: int = 10  # an inline "Related" module is at most this many lines ...
-    module_resume_ratio: float = 0.3  # ... and the body after it carries this share of the article
+    module_resume_ratio: float = 0.5  # ... and the body after it carries this share of the article
     # HTML path: a "final" marker ends the text after this share of the body; >= 1: never (the
     # extractor already chose the content, and keeping comments is its include_comments setting)
     extracted_end_share: float = 1.0
