@@ -272,7 +272,8 @@ def test_more_languages_have_stopword_lists_and_english_stays_english(classifier
 @pytest.mark.parametrize("lang", sorted(BODY))
 def test_language_is_guessed_by_stopword_coverage(lang: str):
     stopwords = {
-        code: load_stopwords(builtin_pack_text(f"stopwords-{code}.txt")) for code in ("en", "de", "fr", "es", "nl", "ru")
+        code: load_stopwords(builtin_pack_text(f"stopwords-{code}.txt"))
+        for code in ("en", "de", "fr", "es", "nl", "ru")
     }
     assert guess_language([BODY[lang]] * 3, stopwords) == lang
     assert guess_language(["12 34 56"], stopwords) is None
@@ -502,3 +503,30 @@ def test_section_branding_needs_a_headline_after_the_blurb(classifier: Classifie
     ]
     assert "section_branding" not in classifier.classify(plain)
     assert "section_branding" not in classifier.classify(branded, extracted=True)
+
+
+def test_line_caches_are_bounded_and_change_nothing(monkeypatch: pytest.MonkeyPatch):
+    import corpuskit.stages.boilerplate as bp
+
+    monkeypatch.setattr(bp, "_CACHE_SIZE", 8)
+    cached = Classifier()
+    lines = [
+        "Home",
+        "News",
+        "",
+        *PARA,
+        "",
+        "Advertisement",
+        *(f"Line number {k} of the footer" for k in range(20)),
+    ]
+    first = cached.classify(lines)
+    assert cached.classify(lines) == first == Classifier().classify(list(lines))
+    assert len(cached._feature_cache) <= 8 and len(cached._rule_cache) <= 8
+
+
+def test_a_pickled_stage_leaves_its_classifier_behind():
+    import pickle
+
+    stage = Boilerplate()
+    stage.classifier.classify(PARA)
+    assert pickle.loads(pickle.dumps(stage))._classifier is None

@@ -33,6 +33,7 @@ from corpuskit.stages.rulematch import RuleMatcher
 from corpuskit.stages.rulepacks import Rule, builtin_pack_text, load_rules
 
 _TOKEN = re.compile(r"\w+")
+_CACHE_SIZE = 50_000  # lines remembered per classifier (features and rule); emptied when full
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "common")  # earlier packs win ties
 DEFAULT_STOPWORDS = (
     *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
@@ -108,6 +109,8 @@ class Classifier:
         )
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
         self._share_rule = Rule(SHARE_ROW, "share", "drop", 0, ())
+        self._feature_cache: dict[tuple[str, str | None], LineFeatures] = {}
+        self._rule_cache: dict[tuple[str, int], Rule | None] = {}
 
     def pack_rule(self, line: str) -> str | None:
         """The rule-pack rule whose wording matches ``line`` on its own (no context), if any."""
@@ -137,10 +140,10 @@ class Classifier:
         if language not in self.stopwords.lists:
             language = self.stopwords.guess([lines[i] for i in rows])
         stops = self.stopwords.lists.get(language or "", frozenset())
-        feats = {i: line_features(lines[i], stops) for i in rows}
+        feats = {i: self._features(lines[i], language, stops) for i in rows}
         hits: dict[int, Rule] = {}
         for i in rows:
-            rule = self.matcher.match(lines[i].strip(), feats[i].words)
+            rule = self._match(lines[i].strip(), feats[i].words)
             if rule is not None and (rule.on_extracted or not extracted):
                 hits[i] = rule
             elif self.structural[SHARE_ROW] and feats[i].words <= 40 and share_row_names(lines[i]) >= 3:
@@ -169,6 +172,26 @@ class Classifier:
             if out[i] and any(k.search(lines[i]) for k in self.keep):
                 out[i] = None
         return out
+
+    def _features(self, line: str, language: str | None, stops: frozenset[str]) -> LineFeatures:
+        """``line_features``, remembered: furniture lines recur on every page of a site."""
+        key = (line, language)
+        found = self._feature_cache.get(key)
+        if found is None:
+            if len(self._feature_cache) >= _CACHE_SIZE:
+                self._feature_cache.clear()
+            found = self._feature_cache[key] = line_features(line, stops)
+        return found
+
+    def _match(self, line: str, words: int) -> Rule | None:
+        """The rule-pack rule of a line, remembered like ``_features``."""
+        key = (line, words)
+        if key in self._rule_cache:
+            return self._rule_cache[key]
+        if len(self._rule_cache) >= _CACHE_SIZE:
+            self._rule_cache.clear()
+        rule = self._rule_cache[key] = self.matcher.match(line, words)
+        return rule
 
     def _captions(
         self,
@@ -401,6 +424,10 @@ class Boilerplate(DocumentStage):
         if self._classifier is None:
             self._classifier = Classifier(self.options)
         return self._classifier
+
+    def __getstate__(self) -> dict:
+        """Workers build their own classifier (and its line caches) rather than receive one."""
+        return {**self.__dict__, "_classifier": None}
 
     def process(self, doc: Document) -> None:
         if not self.options.enabled:
