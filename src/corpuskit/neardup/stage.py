@@ -94,11 +94,9 @@ class NearDup(CorpusStage):
 
     # -- per document ---------------------------------------------------------------------------
     def prepare(self, doc: Document) -> None:
-        if not self.options.enabled:
-            return
-        signature, key = self.hasher.sign(doc.text, self.options.ngram)
-        doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
-        doc.metadata[TEXT_KEY] = key
+        if self.options.enabled:
+            signature, key = self.hasher.sign(doc.text, self.options.ngram)
+            _store(doc, signature, key)
 
     def prepare_batch(self, docs: list[Document]) -> None:
         """Signs the batch at once (``Hasher.sign_many``: same signatures, less numpy overhead)."""
@@ -106,8 +104,7 @@ class NearDup(CorpusStage):
             return
         signatures, keys = self.hasher.sign_many([doc.text for doc in docs], self.options.ngram)
         for doc, signature, key in zip(docs, signatures, keys.tolist(), strict=True):
-            doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
-            doc.metadata[TEXT_KEY] = key
+            _store(doc, signature, key)
 
     def observe(self, doc: Document) -> None:
         if not self.options.enabled:
@@ -187,3 +184,9 @@ class NearDup(CorpusStage):
     def summary(self) -> str:
         """One JSON line of the run's counts (candidates, verified pairs, clusters, duplicates)."""
         return json.dumps(self.counts, sort_keys=True)
+
+
+def _store(doc: Document, signature: np.ndarray, key: int) -> None:
+    """What ``prepare`` leaves on a document for ``observe``."""
+    doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
+    doc.metadata[TEXT_KEY] = key

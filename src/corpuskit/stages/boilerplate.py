@@ -109,6 +109,7 @@ class Classifier:
         )
         self.structural = {name: name not in disabled for name in STRUCTURAL_RULES}
         self._share_rule = Rule(SHARE_ROW, "share", "drop", 0, ())
+        self._caption_rule = Rule(CAPTION, "credit", "drop", 0, ())
         self._feature_cache: dict[tuple[str, str | None], LineFeatures] = {}
         self._rule_cache: dict[tuple[str, int], Rule | None] = {}
 
@@ -220,7 +221,7 @@ class Classifier:
                 key = _fold(lines[j])
                 adjacent = abs(j - c) == 1
                 if credit_key.startswith(key) or (blank_layout and adjacent):
-                    hits[j] = Rule(CAPTION, "credit", "drop", 0, ())
+                    hits[j] = self._caption_rule
 
     def _is_body(self, f: LineFeatures, stops: frozenset[str]) -> bool:
         """Long enough and made of running prose (stopwords), or long and sentence-shaped."""
