@@ -416,6 +416,44 @@ def test_only_the_headline_part_of_the_title_anchors():
     assert title_anchors(lines, [0, 1, 2, 3]) == [3]
 
 
+def _listing_page() -> tuple[list[str], range]:
+    """A German tour-date list under its headline (no prose), then tags, a comment notice and a
+    sidebar of column teasers written in sentences."""
+    dates = ["12. März – Hamburg, Sporthalle", "14. März – Berlin, Columbiahalle",
+             "18. März – Köln, Palladium", "20. März – München, Zenith",
+             "23. März – Leipzig, Haus Auensee", "25. März – Stuttgart, Porsche-Arena",
+             "* Alle Termine ohne Gewähr"]  # fmt: skip
+    head = ["Die Tourdaten 2025 | Der Konzertkalender", "", "Startseite", "Konzerte", "Festivals", "",
+            "Die Tourdaten 2025", "Montag, 6. Januar 2025", ""]  # fmt: skip
+    sidebar = ["Klicken Sie auf das Foto und lesen Sie die Kolumnen, die unser Autor jede Woche für "
+               "die Leser des Kalenders schreibt.",
+               "In der neuen Folge des Podcasts sprechen wir über alles, was in dieser Woche in der "
+               "Welt der Musik passiert ist, mit Ernst und mit Humor."]  # fmt: skip
+    tail = ["", "Tags", "konzerte 2025, tour, hamburg, berlin", "",
+            "Kommentare: Beiträge, die andere Nutzer beleidigen, werden nicht freigeschaltet.", "",
+            sidebar[0], "", "Kolumne", "", sidebar[1]]  # fmt: skip
+    return [*head, *dates, *tail], range(len(head), len(head) + len(dates))
+
+
+def test_with_no_prose_under_the_headline_the_listing_there_is_the_article(classifier: Classifier):
+    lines, listing = _listing_page()
+    out = classifier.classify(lines)
+    assert [out[i] for i in listing] == [None] * len(listing)
+    assert all(out[i] for i in range(listing.stop, len(lines)) if lines[i])  # tags, notice, sidebar
+    assert all(out[i] for i in range(listing.start - 4) if lines[i])  # navigation
+    # switched off, the sidebar's sentences are taken for the article
+    off = Classifier(BoilerplateOptions(listing_min_lines=1000)).classify(lines)
+    assert all(off[i] for i in listing[:-1]) and off[len(lines) - 1] is None
+
+
+def test_the_listing_is_not_used_when_prose_follows_the_headline(classifier: Classifier):
+    lines, listing = _listing_page()
+    lines[listing.start + 2] = PARA[0]  # the page has body text of its own below the headline
+    out = classifier.classify(lines)
+    assert out[listing.start + 2] is None
+    assert all(out[i] for i in range(listing.stop, len(lines)) if lines[i])
+
+
 # -- options ----------------------------------------------------------------------------------
 def test_a_caption_goes_with_its_credit(classifier: Classifier):
     caption = "Crowds gather outside the courthouse in Lyon."

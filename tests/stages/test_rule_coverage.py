@@ -82,6 +82,22 @@ FURNITURE = [
     ("Around Maplewood", "related_heading"),
     # navigation rows separated by dashes
     ("News – Opinion – Sport – Culture – Lifestyle", "separator_row"),
+    # share rows that name the network after "with"
+    ("Share this with Messenger", "social_row"),
+    ("Share it with WhatsApp", "social_row"),
+    # comment moderation policies (the comment section starts there)
+    ("Comments that are abusive or off-topic will not be published.", "comments"),
+    ("All comments are pre-moderated by our editors.", "comments"),
+    ("Hinweis: Kommentare, die gegen unsere Regeln verstoßen, werden nicht freigeschaltet.", "comments"),
+    ("Les commentaires injurieux ou hors sujet ne seront pas publiés.", "comments"),
+    ("Los comentarios ofensivos no serán publicados.", "comments"),
+    ("I commenti vengono moderati prima della pubblicazione.", "comments"),
+    ("Reacties worden vooraf gemodereerd.", "comments"),
+    ("Комментарии проходят модерацию.", "comments"),
+    # datelines with the weekday
+    ("Freitag, 14. März 2025", "byline"),
+    ("vendredi 14 mars 2025", "byline"),
+    ("Viernes, 14 de marzo de 2025", "byline"),
 ]
 
 
@@ -112,6 +128,9 @@ PROSE = [
     "Los diputados votarán los artículos restantes de la ley el martes.",
     "Users can see it in the app once the update is installed.",
     "This essay was reprinted in the anthology. The author said the response surprised her.",
+    "The agency said public comments will be reviewed before the rule takes effect.",
+    "She shared the photo with her followers on Friday.",
+    "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
 ]
 
 

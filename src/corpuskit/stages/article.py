@@ -116,6 +116,7 @@ class Article:
     start: int  # first body line
     end: int  # last body line
     modules: dict[int, Rule] = field(default_factory=dict)  # rows of inline modules -> their heading's rule
+    listing: frozenset[int] = frozenset()  # rows of a list or table that is the article (no prose)
 
 
 def find_article(page: Page, o: BoilerplateOptions) -> Article:
@@ -126,6 +127,10 @@ def find_article(page: Page, o: BoilerplateOptions) -> Article:
         return Article(page.rows[0], page.rows[-1])
     clusters = _clusters(page, o)
     titled = _below_title(page, clusters, o.title_window)
+    listing = _listing_below_title(page, o) if page.anchors and not titled else None
+    if listing:
+        clusters = sorted(clusters + [listing])
+        titled = {clusters.index(listing)}
     weight = _weights(page, clusters, titled, o)
     best = max(range(len(clusters)), key=lambda k: weight[k] * (o.title_boost if k in titled else 1))
     first, last, merged = best, best, weight[best]
@@ -152,7 +157,8 @@ def find_article(page: Page, o: BoilerplateOptions) -> Article:
             _module_rows(page, clusters[lo][-1], clusters[hi][0], modules)
             edge = joined
         first, last = (edge, last) if step < 0 else (first, edge)
-    return Article(clusters[first][0], clusters[last][-1], modules)
+    taken = listing is not None and listing in clusters[first : last + 1]
+    return Article(clusters[first][0], clusters[last][-1], modules, frozenset(listing) if taken else frozenset())
 
 
 def _module_rows(page: Page, after: int, before: int, modules: dict[int, Rule]) -> None:
@@ -197,6 +203,31 @@ def _below_title(page: Page, clusters: list[list[int]], window: int) -> set[int]
             if not between or "end" not in page.actions(between[-1:]):
                 titled.add(k)
     return titled
+
+
+def _listing_below_title(page: Page, o: BoilerplateOptions) -> list[int] | None:
+    """The lines under the headline when the article has no prose: a calendar, a list, a table.
+
+    Used only when no body cluster sits below a title repeat. Below an anchor, past the byline and
+    share buttons, the lines up to the next rule hit form the article when there are at least
+    ``listing_min_lines`` of them and none is a body line (body text far below the headline is the
+    clusters' business).
+    """
+    good = set(page.good)
+    for a in sorted(page.anchors):
+        lines = []
+        for i in page.rows[page.position[a] + 1 :]:
+            if i in page.anchors:
+                break
+            if i in page.hits:
+                if lines or page.hits[i].action in ("end", "final"):
+                    break
+                continue
+            lines.append(i)
+        labels = sum(1 for i in lines if nav_like(page.feats[i], False))
+        if len(lines) >= o.listing_min_lines and not good.intersection(lines):
+            return lines
+    return None
 
 
 def _weights(page: Page, clusters: list[list[int]], titled: set[int], o: BoilerplateOptions) -> list[float]:

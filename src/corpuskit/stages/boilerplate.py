@@ -89,6 +89,7 @@ class BoilerplateOptions:
     caption_max_words: int = 30  # a photo credit's caption is at most this long
     title_window: int = 12  # a body cluster this many lines below the page title's repeat ...
     title_boost: float = 3.0  # ... weighs this much more (the headline sits above its article)
+    listing_min_lines: int = 6  # with no prose under the headline, this many unclaimed lines are the article
     density_power: float = 1.0  # clusters weigh words x (body lines / lines spanned) ** this
 
 
@@ -265,7 +266,7 @@ class Classifier:
     ) -> None:
         o = self.options
         start, end = article.start, article.end
-        rows, feats, hits, good = page.rows, page.feats, page.hits, set(page.good)
+        rows, feats, hits, good = page.rows, page.feats, page.hits, set(page.good) | article.listing
         on = self.structural
         # before the article: the headline window survives, the rest goes
         before = [i for i in rows if i < start]
