@@ -72,6 +72,7 @@ def title_anchors(lines: Sequence[str], rows: list[int], title: str | None = Non
 class Page:
     """One document's non-blank rows with what the classifier found on each."""
 
+    lines: Sequence[str]
     rows: list[int]
     feats: dict[int, LineFeatures]
     hits: dict[int, Rule]
@@ -132,7 +133,12 @@ def find_article(page: Page, o: BoilerplateOptions) -> Article:
         clusters = sorted(clusters + [listing])
         titled = {clusters.index(listing)}
     weight = _weights(page, clusters, titled, o)
-    best = max(range(len(clusters)), key=lambda k: weight[k] * (o.title_boost if k in titled else 1))
+    # the core: the heaviest cluster, more likely below the headline, less likely a teaser list
+    score = [
+        w * (o.title_boost if k in titled else 1) * (o.after_end_penalty if _teasers(page, c, o) else 1)
+        for k, (c, w) in enumerate(zip(clusters, weight, strict=True))
+    ]
+    best = max(range(len(clusters)), key=score.__getitem__)
     first, last, merged = best, best, weight[best]
     modules: dict[int, Rule] = {}
     for step in (-1, 1):
@@ -247,6 +253,33 @@ def _weights(page: Page, clusters: list[list[int]], titled: set[int], o: Boilerp
     return weight
 
 
+def _teasers(page: Page, cluster: list[int], o: BoilerplateOptions) -> bool:
+    """A cluster just under a "More from ..." heading that alternates headlines (lines that do not
+    end like sentences) with short blurbs is that heading's teaser list. Headlines only before its
+    first sentence are the module itself, with the body resuming after them; blurbs as long as
+    body paragraphs make a list article (products, places), not teasers."""
+    k = page.position[cluster[0]]
+    above = [page.hits.get(i) for i in page.rows[max(0, k - 2) : k]]
+    if not any(h is not None and h.action == "end" and h.category == "related" for h in above):
+        return False
+    span = [i for i in page.rows[k : page.position[cluster[-1]] + 1] if i not in page.hits]
+    ended = [page.feats[i].sentence_end for i in span]
+    interleaved = ended[ended.index(True) :].count(False) if True in ended else 0
+    if interleaved < 3 or interleaved * 3 < len(span):
+        return False
+    blurbs = [page.feats[i].words for i, e in zip(span, ended, strict=True) if e]
+    return sum(blurbs) < o.long_line_words * len(blurbs)
+
+
+def _inline_link(page: Page, module: list[int]) -> bool:
+    """A module of one line that names the linked story after a colon ("Read next: Storm closes
+    the bridge"): a link inside the article, not the heading of a list."""
+    if len(module) != 1:
+        return False
+    label, colon, story = page.lines[module[0]].partition(":")
+    return bool(colon) and len(label.split()) <= 4 and len(story.split()) >= 3
+
+
 def _joins(
     page: Page, left: list[int], right: list[int], ratio: float, o: BoilerplateOptions, backward: bool
 ) -> bool:
@@ -265,9 +298,13 @@ def _joins(
             return False
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
-        # the body resumes strongly, in sentences (a teaser list after "More from ..." has none)
+        # the body resumes in sentences (a teaser list after "More from ..." has none), strongly,
+        # or right after a nag that is only furniture the rules know (paywall, newsletter): no
+        # teaser heading, no unclaimed line
         ended = sum(1 for i in right if page.feats[i].sentence_end)
-        return ratio >= o.module_resume_ratio and ended * 2 >= len(right)
+        nag = all(i in page.hits and page.hits[i].category != "related" for i in between)
+        resumes = ratio >= o.module_resume_ratio or nag or _inline_link(page, between)
+        return resumes and ended * 2 >= len(right) and not _teasers(page, right, o)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
     return page.nav_run(between, skip_drops=True) < o.nav_run

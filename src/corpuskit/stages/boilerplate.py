@@ -49,8 +49,10 @@ LOW_CONTENT = "low_content"
 SHARE_ROW = "share_row"  # network / share-action names glued together (see linefeatures)
 MASTHEAD = "masthead"  # an all-caps site name above the headline or below the article
 CAPTION = "caption"  # the caption of a photo credit (next to it, or repeated in it)
+HEADLINE = "headline"  # the headline (and dek) just above the article; disable the rule to keep them
 STRUCTURAL_RULES = (
     CAPTION,
+    HEADLINE,
     BEFORE_ARTICLE,
     TRAILING_BLOCK,
     FURNITURE_RUN,
@@ -75,7 +77,8 @@ class BoilerplateOptions:
     long_line_words: int = 40  # a line this long is body text at a lower stopword share
     long_min_stopwords: float = 0.15
     max_gap: int = 6  # body clusters separated by at most this many non-body lines are one article
-    headline_window: int = 2  # short lines kept just above the article (headline, dek)
+    headline_window: int = 2  # short lines just above the article that are its headline (and dek) ...
+    headline_max_words: int = 20  # ... removed as such up to this length (a longer one is the lede: kept)
     min_article_words: int = 40  # a cluster this large before an end marker may be the article
     after_end_penalty: float = 0.25  # weight of clusters after such an end marker
     join_ratio: float = 0.2  # a cluster beyond a gap joins only if it has this share of the article's words
@@ -164,7 +167,7 @@ class Classifier:
         if self.structural[SECTION_BRANDING] and not extracted:
             self._section_branding(lines, rows, out)
         anchors = title_anchors(lines, rows, title) if not extracted and self.options.title_boost != 1 else []
-        page = Page(rows, feats, hits, good, frozenset(anchors))
+        page = Page(lines, rows, feats, hits, good, frozenset(anchors))
         if extracted:
             article = extracted_span(page, self.options.extracted_end_share)
         else:
@@ -268,7 +271,8 @@ class Classifier:
         start, end = article.start, article.end
         rows, feats, hits, good = page.rows, page.feats, page.hits, set(page.good) | article.listing
         on = self.structural
-        # before the article: the headline window survives, the rest goes
+        # before the article: the headline window goes as the headline (kept when that rule is
+        # off: the text then starts with it), the rest as before_article
         before = [i for i in rows if i < start]
         window: set[int] = set()
         for i in reversed(before):
@@ -290,7 +294,9 @@ class Classifier:
                 out[i] = MASTHEAD
             elif i in hits:
                 out[i] = hits[i].name
-            elif i not in window and on[BEFORE_ARTICLE]:
+            elif i in window:
+                out[i] = HEADLINE if on[HEADLINE] and feats[i].words <= o.headline_max_words else None
+            elif on[BEFORE_ARTICLE]:
                 out[i] = BEFORE_ARTICLE
         # inside the article: inline modules go from their heading to where the body resumes;
         # then rules, then runs of non-body lines decided together
