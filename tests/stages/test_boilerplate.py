@@ -351,6 +351,26 @@ def test_the_body_resumes_after_a_paywall_nag_however_short_the_rest(classifier:
     assert out[:3] == [None] * 3 and out[8] is None
 
 
+def test_the_body_resumes_after_a_one_line_read_next_link(classifier: Classifier):
+    body = [p + " " + p for p in PARA]
+    lines = [*body, *body, "", "See also: Storm closes the coast road", "", PARA[1], "", PARA[2]]
+    out = classifier.classify(lines)
+    assert out[7] == "related_heading"
+    assert out[9] is None and out[11] is None
+    # a heading without the linked story is a list's heading: the short rest is its teasers
+    lines[7] = "More from the coast"
+    out = classifier.classify(lines)
+    assert out[9] and out[11]
+
+
+def test_a_long_line_above_the_article_is_the_lede_not_the_headline(classifier: Classifier):
+    lede = ("Harbour gates that took three years to build were closed for the first time on Monday as "
+            "the town braced for a storm")  # fmt: skip
+    lines = ["Harbour gates ready for winter", "", lede, "", *PARA]
+    out = classifier.classify(lines)
+    assert out[0] == HEADLINE and out[2] is None
+
+
 def _blurbs_under_a_heading(blurb_words: int) -> list[str]:
     """An article, then "Most read": headlines (no full stop) alternating with blurbs."""
     headlines = ["Council approves new budget for schools after a long debate about repairs",
