@@ -17,6 +17,7 @@ import gc
 import hashlib
 import importlib.util
 import itertools
+import functools
 import json
 import platform
 import subprocess
@@ -60,9 +61,27 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
+@functools.cache
+def cleaning_digest() -> str:
+    """A digest of the cleaning code and rule packs (once per run): a cache of cleaned texts from
+    other code is stale."""
+    import hashlib
+
+    import corpuskit
+
+    package = Path(corpuskit.__file__).parent
+    digest = hashlib.sha1()
+    for path in sorted([*package.glob("stages/*.py"), *package.glob("rules/*"), package / "document.py"]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cleaned(corpus: Path, workers: int = 1) -> tuple[list[str], list[str], list[str]]:
-    """(ids, cleaned texts, stages used), cached in ``<corpus>.clean.jsonl``."""
-    cache = corpus.with_suffix(".clean.jsonl")
+    """(ids, cleaned texts, stages used), cached in ``<corpus>.clean-<code digest>.jsonl``."""
+    cache = corpus.with_suffix(f".clean-{cleaning_digest()}.jsonl")
+    for stale in corpus.parent.glob(corpus.stem + ".clean*.jsonl"):
+        if stale != cache:
+            stale.unlink()
     if cache.is_file():
         rows = read_jsonl(cache)
         return [r["id"] for r in rows], [r["text"] for r in rows], rows[0]["stages"] if rows else []
@@ -366,7 +385,7 @@ def compare_datatrove(
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(pairs, fh)
     script = [python, str(Path(__file__).resolve().parent / "bench_datatrove.py")]
-    args = ["--input", str(corpus.with_suffix(".clean.jsonl")), "--pairs", fh.name]
+    args = ["--input", str(corpus.with_suffix(f".clean-{cleaning_digest()}.jsonl")), "--pairs", fh.name]
     done = subprocess.run(script + args, check=True, capture_output=True, text=True)
     dt = json.loads(done.stdout.strip().splitlines()[-1])
     text = dict(zip(ids, texts, strict=True))

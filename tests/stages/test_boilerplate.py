@@ -525,6 +525,19 @@ def test_a_caption_goes_with_its_credit(classifier: Classifier):
     out = classifier.classify(tight)
     assert out[3] == "caption" and out[2] == "photo_credit_line"
     assert out[5:] == [None] * (len(tight) - 5)  # the body is never a caption
+    # every other copy of the caption goes too, wherever the page prints it again
+    again = [*page[:5], "", PARA[0], "", caption, "", PARA[1], "", caption, "", PARA[2]]
+    out = classifier.classify(again)
+    assert out[8] == out[12] == "caption" and out[6] is None and out[10] is None and out[14] is None
+
+
+def test_the_body_resumes_after_a_read_more_link_and_a_paywall_nag(classifier: Classifier):
+    body = [p + " " + p for p in PARA]
+    lines = [*body, *body, "", "READ MORE: Storm closes the coast road for a week", "",
+             "Subscribe now for just $1 a week.", "", PARA[1], "", PARA[2]]  # fmt: skip
+    out = classifier.classify(lines)
+    assert out[7] and out[9]
+    assert out[11] is None and out[13] is None
 
 
 def test_disabled_rules_and_keep_patterns(classifier: Classifier):

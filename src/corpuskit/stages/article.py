@@ -271,12 +271,16 @@ def _teasers(page: Page, cluster: list[int], o: BoilerplateOptions) -> bool:
     return sum(blurbs) < o.long_line_words * len(blurbs)
 
 
-def _inline_link(page: Page, module: list[int]) -> bool:
-    """A module of one line that names the linked story after a colon ("Read next: Storm closes
-    the bridge"): a link inside the article, not the heading of a list."""
-    if len(module) != 1:
+def _nag_or_link(page: Page, i: int) -> bool:
+    """A module line after which the body resumes however short the rest is: furniture the rules
+    know that is not a teaser heading (a paywall or newsletter nag), or a link that names its story
+    after a colon ("Read next: Storm closes the bridge"), not the heading of a list."""
+    rule = page.hits.get(i)
+    if rule is None:
         return False
-    label, colon, story = page.lines[module[0]].partition(":")
+    if rule.category != "related":
+        return True
+    label, colon, story = page.lines[i].partition(":")
     return bool(colon) and len(label.split()) <= 4 and len(story.split()) >= 3
 
 
@@ -299,11 +303,9 @@ def _joins(
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
         # the body resumes in sentences (a teaser list after "More from ..." has none), strongly,
-        # or right after a nag that is only furniture the rules know (paywall, newsletter): no
-        # teaser heading, no unclaimed line
+        # or right after nags and one-line links (no teaser heading, no unclaimed line)
         ended = sum(1 for i in right if page.feats[i].sentence_end)
-        nag = all(i in page.hits and page.hits[i].category != "related" for i in between)
-        resumes = ratio >= o.module_resume_ratio or nag or _inline_link(page, between)
+        resumes = ratio >= o.module_resume_ratio or all(_nag_or_link(page, i) for i in between)
         return resumes and ended * 2 >= len(right) and not _teasers(page, right, o)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False

@@ -208,7 +208,8 @@ class Classifier:
     ) -> None:
         """The caption of a photo credit goes with it: a short line that the credit line repeats
         ("Crowds in Lyon." / "Crowds in Lyon. (Image: AFP)"), or, in text laid out with blank lines
-        between paragraphs, a short line printed against the credit with no blank line between."""
+        between paragraphs, a short line printed against the credit with no blank line between;
+        and so does every other copy of that caption on the page."""
         credits = [i for i in rows if i in hits and hits[i].category == "credit"]
         if not credits:
             return
@@ -216,6 +217,7 @@ class Classifier:
             1 for i in rows if i + 1 < len(lines) and not lines[i + 1].strip()
         ) * 3 >= len(rows)
         position = {line: k for k, line in enumerate(rows)}
+        captions = set()
         for c in credits:
             credit_key = _fold(lines[c])
             k = position[c]
@@ -225,6 +227,12 @@ class Classifier:
                 key = _fold(lines[j])
                 adjacent = abs(j - c) == 1
                 if credit_key.startswith(key) or (blank_layout and adjacent):
+                    hits[j] = self._caption_rule
+                    captions.add(key)
+        # the same caption printed again elsewhere (pages repeat it under the photo and in the body)
+        for j in rows:
+            if j not in hits and 3 <= feats[j].words <= self.options.caption_max_words:
+                if _fold(lines[j]) in captions:
                     hits[j] = self._caption_rule
 
     def _is_body(self, f: LineFeatures, stops: frozenset[str]) -> bool:
