@@ -13,11 +13,11 @@ virtualenv when ``--datatrove-python`` is given; datatrove pins an old trafilatu
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import hashlib
 import importlib.util
 import itertools
-import functools
 import json
 import platform
 import subprocess
@@ -65,8 +65,6 @@ def read_jsonl(path: Path) -> list[dict]:
 def cleaning_digest() -> str:
     """A digest of the cleaning code and rule packs (once per run): a cache of cleaned texts from
     other code is stale."""
-    import hashlib
-
     import corpuskit
 
     package = Path(corpuskit.__file__).parent

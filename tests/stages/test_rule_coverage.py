@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from corpuskit.stages.boilerplate import HEADLINE, MASTHEAD, SHARE_ROW, BoilerplateOptions, Classifier, classify_lines
+from corpuskit.stages.boilerplate import (
+    HEADLINE,
+    MASTHEAD,
+    SHARE_ROW,
+    BoilerplateOptions,
+    Classifier,
+    classify_lines,
+)
 from corpuskit.stages.linefeatures import masthead_like, share_row_names
 
 FURNITURE = [

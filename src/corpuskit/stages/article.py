@@ -230,7 +230,6 @@ def _listing_below_title(page: Page, o: BoilerplateOptions) -> list[int] | None:
                     break
                 continue
             lines.append(i)
-        labels = sum(1 for i in lines if nav_like(page.feats[i], False))
         if len(lines) >= o.listing_min_lines and not good.intersection(lines):
             return lines
     return None
