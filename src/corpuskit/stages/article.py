@@ -264,7 +264,7 @@ def _teasers(page: Page, cluster: list[int], o: BoilerplateOptions) -> bool:
     span = [i for i in page.rows[k : page.position[cluster[-1]] + 1] if i not in page.hits]
     ended = [page.feats[i].sentence_end for i in span]
     interleaved = ended[ended.index(True) :].count(False) if True in ended else 0
-    if interleaved < 3 or interleaved * 3 < len(span):
+    if interleaved < 2 or interleaved * 3 < len(span):
         return False
     blurbs = [page.feats[i].words for i, e in zip(span, ended, strict=True) if e]
     return sum(blurbs) < o.long_line_words * len(blurbs)
