@@ -421,6 +421,19 @@ def test_a_list_that_a_sentence_introduces_stays_after_the_article(classifier: C
     assert all(untold[5 : 5 + len(dates)])
 
 
+def test_a_numbered_list_with_links_stays_across_blank_lines(classifier: Classifier):
+    items = ["1) Ensemble de cuisine en bois pour enfants", "https://example.org/a1", "",
+             "2) Puzzle de 1000 pièces, la carte du monde", "https://example.org/b2", "",
+             "3) Jeu de société pour toute la famille", "https://example.org/c3"]  # fmt: skip
+    lines = [*PARA, "", "Voici nos idées de cadeaux à petit prix :", "", *items, "", "Mentions légales"]
+    out = classifier.classify(lines)
+    numbered = [i for i, line in enumerate(lines) if line[:1].isdigit()]
+    links = [i for i, line in enumerate(lines) if line.startswith("https://")]
+    assert all(out[i] is None for i in numbered)
+    assert all(out[i] == "url_line" for i in links)
+    assert out[-1]  # the footer after the list still goes
+
+
 def test_comments_after_the_article_are_not_the_article(classifier: Classifier):
     comment = (
         "I completely agree with this, the gates should have been built ten years ago when we first asked."

@@ -329,10 +329,11 @@ class Classifier:
             if on[MASTHEAD] and i not in hits and masthead_like(lines[i]):
                 out[i] = MASTHEAD
                 continue
-            if i in hits:
+            if i in hits and not (i in listed and hits[i].action == "drop"):
                 block = k
                 break
-            if i in listed:  # an item of a list that a sentence introduced ("Tour dates:")
+            if i in listed:  # an item of a list that a sentence introduced ("Tour dates:"); a
+                # link or credit among the items goes by its rule without ending the list
                 run = 0
                 continue
             teaser = not feats[i].sentence_end and feats[i].words <= 20 and self._tight(lines, i)
@@ -390,17 +391,24 @@ def _fold(text: str) -> str:
     return " ".join(_TOKEN.findall(text.casefold()))
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)]|[-•*–·▪►]|https?://|www\.)\s*\S")
+
+
 def _listed(lines: Sequence[str], start: int) -> set[int]:
-    """Lines from ``start`` on that follow, with no blank line between, a line ending in a colon."""
+    """Lines from ``start`` on that follow a line ending in a colon: up to a blank line, or across
+    blank lines while the next line is a numbered or bulleted item or a link."""
     listed: set[int] = set()
-    intro = False
+    intro = after_blank = False
     for i in range(start, len(lines)):
         text = lines[i].rstrip()
         if not text:
-            intro = False
+            after_blank = True
             continue
-        if intro:
+        if intro and (not after_blank or _LIST_ITEM.match(text)):
             listed.add(i)
+        else:
+            intro = False
+        after_blank = False
         intro = intro or text.endswith(":")
     return listed
 
