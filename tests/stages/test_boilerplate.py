@@ -371,6 +371,18 @@ def test_a_long_line_above_the_article_is_the_lede_not_the_headline(classifier: 
     assert out[0] == HEADLINE and out[2] is None
 
 
+def test_the_body_resumes_after_a_heading_over_links_the_rules_claim(classifier: Classifier):
+    body = [p + " " + p for p in PARA]
+    module = ["DON'T MISS", "Ferry strike leaves hundreds stranded [VIDEO]", "Storm closes the coast road [PICS]"]
+    lines = [*body, *body, "", *module, "", PARA[1], "", PARA[2]]
+    out = classifier.classify(lines)
+    assert all(out[7:10])
+    assert out[11] is None and out[13] is None
+    # with the links unclaimed (other wording), the short rest is that heading's list
+    lines[8:10] = ["Ferry strike leaves hundreds stranded", "Storm closes the coast road"]
+    assert classifier.classify(lines)[11]
+
+
 def _blurbs_under_a_heading(blurb_words: int) -> list[str]:
     """An article, then "Most read": headlines (no full stop) alternating with blurbs."""
     headlines = ["Council approves new budget for schools after a long debate about repairs",

@@ -101,6 +101,9 @@ FURNITURE = [
     ("I commenti vengono moderati prima della pubblicazione.", "comments"),
     ("Reacties worden vooraf gemodereerd.", "comments"),
     ("Комментарии проходят модерацию.", "comments"),
+    # tabloid teaser links tagged in brackets
+    ("Minister quits after row over ferry contract [ VIDEO]", "read_more"),
+    ("Storm closes the coast road [PICS]", "read_more"),
     # datelines with the weekday
     ("Freitag, 14. März 2025", "byline"),
     ("vendredi 14 mars 2025", "byline"),
@@ -138,6 +141,7 @@ PROSE = [
     "The agency said public comments will be reviewed before the rule takes effect.",
     "She shared the photo with her followers on Friday.",
     "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
+    "The court heard the evidence [report] on Monday.",
 ]
 
 

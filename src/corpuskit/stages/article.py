@@ -164,7 +164,9 @@ def find_article(page: Page, o: BoilerplateOptions) -> Article:
             edge = joined
         first, last = (edge, last) if step < 0 else (first, edge)
     taken = listing is not None and listing in clusters[first : last + 1]
-    return Article(clusters[first][0], clusters[last][-1], modules, frozenset(listing) if taken else frozenset())
+    return Article(
+        clusters[first][0], clusters[last][-1], modules, frozenset(listing) if taken else frozenset()
+    )
 
 
 def _module_rows(page: Page, after: int, before: int, modules: dict[int, Rule]) -> None:
@@ -283,6 +285,16 @@ def _nag_or_link(page: Page, i: int) -> bool:
     return bool(colon) and len(label.split()) <= 4 and len(story.split()) >= 3
 
 
+def _claimed_links(page: Page, module: list[int]) -> bool:
+    """A heading over items that the rules all claim ("Don't miss" / three "... [VIDEO]" links):
+    the module is over, and what follows is the body again. A heading with nothing claimed
+    under it ("More from ..." right above unclaimed lines) is a list's heading."""
+    if not all(i in page.hits for i in module):
+        return False
+    headings = [k for k, i in enumerate(module) if page.hits[i].action == "end"]
+    return bool(headings) and any(page.hits[i].action != "end" for i in module[headings[-1] + 1 :])
+
+
 def _joins(
     page: Page, left: list[int], right: list[int], ratio: float, o: BoilerplateOptions, backward: bool
 ) -> bool:
@@ -304,7 +316,11 @@ def _joins(
         # the body resumes in sentences (a teaser list after "More from ..." has none), strongly,
         # or right after nags and one-line links (no teaser heading, no unclaimed line)
         ended = sum(1 for i in right if page.feats[i].sentence_end)
-        resumes = ratio >= o.module_resume_ratio or all(_nag_or_link(page, i) for i in between)
+        resumes = (
+            ratio >= o.module_resume_ratio
+            or all(_nag_or_link(page, i) for i in between)
+            or _claimed_links(page, between)
+        )
         return resumes and ended * 2 >= len(right) and not _teasers(page, right, o)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False
