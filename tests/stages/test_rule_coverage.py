@@ -104,6 +104,15 @@ FURNITURE = [
     # tabloid teaser links tagged in brackets
     ("Minister quits after row over ferry contract [ VIDEO]", "read_more"),
     ("Storm closes the coast road [PICS]", "read_more"),
+    # a bare "© Agency" is a photo's credit; the site's own notice is a footer
+    ("© MaxPPP", "photo_credit"),
+    ("© Reuters / Jane Roe", "photo_credit"),
+    ("© 2021 The Valley Post. All rights reserved.", "copyright"),
+    ("Copyright The Valley Post", "copyright"),
+    # French subscription and account prompts, syndication
+    ("Abonnez-vous au Journal du Port : sans engagement, résiliable à tout moment.", "paywall_prompt"),
+    ("Créez votre compte gratuit pour retrouver vos articles", "login_prompt"),
+    ("Cet article a d'abord été publié par L'Écho du Port.", "syndication_credit"),
     # datelines with the weekday
     ("Freitag, 14. März 2025", "byline"),
     ("vendredi 14 mars 2025", "byline"),
@@ -142,6 +151,7 @@ PROSE = [
     "She shared the photo with her followers on Friday.",
     "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
     "The court heard the evidence [report] on Monday.",
+    "Les abonnés du club peuvent résilier leur contrat sans frais jusqu'en juin.",
 ]
 
 
