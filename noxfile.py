@@ -81,3 +81,4 @@ def bench(session: nox.Session) -> None:
     extra = ["--datatrove-python", str(datatrove)] if datatrove.exists() else []
     session.run("python", "benchmarks/bench_neardup.py", *extra)
     session.run("python", "benchmarks/bench_pipeline.py", *extra, *session.posargs)
+    session.run("python", "benchmarks/clean_by_language.py", "--n", "10000", "--seed", "0")

@@ -113,6 +113,8 @@ FURNITURE = [
     ("Abonnez-vous au Journal du Port : sans engagement, résiliable à tout moment.", "paywall_prompt"),
     ("Créez votre compte gratuit pour retrouver vos articles", "login_prompt"),
     ("Cet article a d'abord été publié par L'Écho du Port.", "syndication_credit"),
+    ("Le quai inondé, lundi matin. Crédit : Louise Marchal", "photo_credit_line"),
+    ("La lettre du Port : toute l'actualité de la ville chaque soir. Je m'inscris", "newsletter"),
     # datelines with the weekday
     ("Freitag, 14. März 2025", "byline"),
     ("vendredi 14 mars 2025", "byline"),
@@ -152,6 +154,7 @@ PROSE = [
     "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
     "The court heard the evidence [report] on Monday.",
     "Les abonnés du club peuvent résilier leur contrat sans frais jusqu'en juin.",
+    "La banque a accordé un crédit : 5 millions d'euros sur dix ans.",
 ]
 
 
