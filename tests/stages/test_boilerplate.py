@@ -383,6 +383,17 @@ def test_the_body_resumes_after_a_heading_over_links_the_rules_claim(classifier:
     assert classifier.classify(lines)[11]
 
 
+def test_lines_above_the_byline_are_the_headline_and_dek(classifier: Classifier):
+    headline = "Harbour towns agree to share the cost of a new flood barrier after three wet winters"
+    dek = "The council says the first gates could be ready before the storm season begins next year."
+    lines = [headline, "", dek, "", "By Jane Roe", "June 3, 2024", "", *PARA]
+    out = classifier.classify(lines)
+    assert out[0] == out[2] == HEADLINE
+    assert out[4] == out[5] == "byline" and out[7:] == [None] * 3
+    # with no byline under them, long lines at the top are the article's opening
+    assert classifier.classify([headline, "", dek, "", *PARA])[2] is None
+
+
 def _blurbs_under_a_heading(blurb_words: int) -> list[str]:
     """An article, then "Most read": headlines (no full stop) alternating with blurbs."""
     headlines = ["Council approves new budget for schools after a long debate about repairs",

@@ -115,6 +115,11 @@ FURNITURE = [
     ("Cet article a d'abord été publié par L'Écho du Port.", "syndication_credit"),
     ("Le quai inondé, lundi matin. Crédit : Louise Marchal", "photo_credit_line"),
     ("La lettre du Port : toute l'actualité de la ville chaque soir. Je m'inscris", "newsletter"),
+    # credits, datelines, counters and tag lists in other shapes
+    ("Boats in the harbour at dawn. Credit: Jane Roe for The Valley Post", "photo_credit_line"),
+    ("Jun. 18, 2019 / 10:24 PM EST", "byline"),
+    ("Share325", "counter"),
+    ("Explore more: harbour, council, storms", "read_more"),
     # datelines with the weekday
     ("Freitag, 14. März 2025", "byline"),
     ("vendredi 14 mars 2025", "byline"),
@@ -153,6 +158,7 @@ PROSE = [
     "She shared the photo with her followers on Friday.",
     "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
     "The court heard the evidence [report] on Monday.",
+    "The tax credit: Congress approved it on Monday after a long debate.",
     "Les abonnés du club peuvent résilier leur contrat sans frais jusqu'en juin.",
     "La banque a accordé un crédit : 5 millions d'euros sur dix ans.",
 ]

@@ -306,6 +306,15 @@ class Classifier:
                 out[i] = HEADLINE if on[HEADLINE] and feats[i].words <= o.headline_max_words else None
             elif on[BEFORE_ARTICLE]:
                 out[i] = BEFORE_ARTICLE
+        # the article's first lines above its byline or dateline are the headline and dek (a
+        # headline long and wordy enough to count as body starts the article; the byline says not)
+        if on[HEADLINE]:
+            top = [i for i in rows if start <= i <= end][: o.headline_window + 3]
+            meta = next((k for k, i in enumerate(top) if i in hits and hits[i].category == "metadata"), 0)
+            above = [i for i in top[:meta] if i not in hits and not out[i]]
+            if len(above) <= o.headline_window:
+                for i in above:
+                    out[i] = HEADLINE
         # inside the article: inline modules go from their heading to where the body resumes;
         # then rules, then runs of non-body lines decided together
         for i, rule in article.modules.items():
