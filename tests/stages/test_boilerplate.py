@@ -565,6 +565,10 @@ def test_a_caption_goes_with_its_credit(classifier: Classifier):
     again = [*page[:5], "", PARA[0], "", caption, "", PARA[1], "", caption, "", PARA[2]]
     out = classifier.classify(again)
     assert out[8] == out[12] == "caption" and out[6] is None and out[10] is None and out[14] is None
+    # a caption inside its credit line ("Caption: ..."), printed plain elsewhere on the page
+    inside = [*PARA[:2], "", caption, "", PARA[2], "", "Caption: " + caption + " Photo: Jane Roe"]
+    out = classifier.classify(inside)
+    assert out[3] == "caption" and out[:2] == [None, None] and out[5] is None
 
 
 def test_the_body_resumes_after_a_read_more_link_and_a_paywall_nag(classifier: Classifier):

@@ -217,22 +217,24 @@ class Classifier:
             1 for i in rows if i + 1 < len(lines) and not lines[i + 1].strip()
         ) * 3 >= len(rows)
         position = {line: k for k, line in enumerate(rows)}
+        inside = [f" {_fold(lines[c])} " for c in credits]  # a caption is inside its credit line
         captions = set()
-        for c in credits:
-            credit_key = _fold(lines[c])
-            k = position[c]
-            for j in rows[max(0, k - 2) : k] + rows[k + 1 : k + 3]:
-                if j in hits or feats[j].words > self.options.caption_max_words or feats[j].words < 3:
-                    continue
-                key = _fold(lines[j])
-                adjacent = abs(j - c) == 1
-                if credit_key.startswith(key) or (blank_layout and adjacent):
-                    hits[j] = self._caption_rule
-                    captions.add(key)
-        # the same caption printed again elsewhere (pages repeat it under the photo and in the body)
+        if blank_layout:  # a short line printed against the credit, no blank line between
+            for c in credits:
+                k = position[c]
+                for j in rows[max(0, k - 1) : k] + rows[k + 1 : k + 2]:
+                    if (
+                        abs(j - c) == 1
+                        and j not in hits
+                        and 3 <= feats[j].words <= self.options.caption_max_words
+                    ):
+                        hits[j] = self._caption_rule
+                        captions.add(_fold(lines[j]))
+        # the credit's caption, and every copy of a caption, wherever the page prints it
         for j in rows:
             if j not in hits and 3 <= feats[j].words <= self.options.caption_max_words:
-                if _fold(lines[j]) in captions:
+                key = _fold(lines[j])
+                if key in captions or any(f" {key} " in credit for credit in inside):
                     hits[j] = self._caption_rule
 
     def _is_body(self, f: LineFeatures, stops: frozenset[str]) -> bool:
