@@ -159,6 +159,7 @@ PROSE = [
     "Die Beiträge der Mitglieder werden im Frühjahr erhöht.",
     "The court heard the evidence [report] on Monday.",
     "The tax credit: Congress approved it on Monday after a long debate.",
+    "Still, this is not the first slogan to go awry. This material may not be published, broadcast, rewritten or redistributed.",
     "Les abonnés du club peuvent résilier leur contrat sans frais jusqu'en juin.",
     "La banque a accordé un crédit : 5 millions d'euros sur dix ans.",
 ]
