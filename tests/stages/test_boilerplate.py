@@ -390,6 +390,10 @@ def test_lines_above_the_byline_are_the_headline_and_dek(classifier: Classifier)
     out = classifier.classify(lines)
     assert out[0] == out[2] == HEADLINE
     assert out[4] == out[5] == "byline" and out[7:] == [None] * 3
+    # an author's name and role above the dateline are not part of the headline
+    named = [headline, "", dek, "", "Jane Roe", "Reporter", "", "June 3, 2024", "", *PARA]
+    out = classifier.classify(named)
+    assert out[0] == out[2] == HEADLINE and all(out[i] for i in (4, 5, 7)) and out[9:] == [None] * 3
     # with no byline under them, long lines at the top are the article's opening
     assert classifier.classify([headline, "", dek, "", *PARA])[2] is None
 
