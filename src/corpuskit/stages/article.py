@@ -4,7 +4,10 @@ Body lines (long, stopword-dense) form clusters; the heaviest cluster is the cor
 absorbs its neighbours while they look like parts of the same text. Weight is words times density
 (body lines per line spanned), so paragraphs in a row outweigh a teaser list of headlines, bylines,
 dates and blurbs; a cluster just below a repeat of the page title (the headline) weighs more; one
-after a "final" marker (comments, legal footer) weighs less. See ``docs/cleaning.md``.
+after a "final" marker (comments, legal footer), or a teaser list under a "More from" heading,
+weighs less. The body resumes after inline modules (a "Related" box, a paywall nag, "Read next:"
+links); a page with no prose under its headline has a listing (a calendar, a table) for article.
+See ``docs/cleaning.md``.
 """
 
 from __future__ import annotations
