@@ -14,8 +14,9 @@ Rows (all measured in this run, on the same pages, with the benchmark's own scor
 
 Scores come from ``score.py --json`` for the dev, test and all splits (tune on dev, report test).
 ms/page is the time of the per-page work alone (no I/O, no scoring), single-threaded, after one
-untimed warm-up page, fastest of ``--repeat`` passes: for corpuskit the configured stages (and, on
-the HTML path, corpuskit's trafilatura extraction), for trafilatura its ``extract()`` call.
+untimed warm-up page, fastest of ``--repeat`` passes (interleaved across the systems, each with
+fresh stages): for corpuskit the configured stages (and, on the HTML path, corpuskit's trafilatura
+extraction), for trafilatura its ``extract()`` call.
 When the ``corpuskit`` command is not installed, the corpuskit rows are written by the library.
 """
 
@@ -50,27 +51,34 @@ def load_pages(data: Path) -> list[dict]:
     return pages
 
 
-def fastest(
-    fresh: Callable[[], Callable[[dict], str]], pages: list[dict], repeat: int
-) -> tuple[dict[str, str], float]:
-    """Outputs per page id and the mean ms/page of the fastest pass.
+Worker = Callable[[dict], str]
 
-    Every pass gets a fresh worker from ``fresh()``: corpuskit's stages remember line features
-    and rule hits, and a second pass over the same pages would time the cache, not the cleaning.
+
+def fastest(
+    systems: dict[str, Callable[[], Worker]], pages: list[dict], repeat: int
+) -> dict[str, tuple[dict[str, str], float]]:
+    """Per system: outputs per page id and the mean ms/page of its fastest pass.
+
+    The passes are interleaved (every system's first pass, then every system's second, ...), so a
+    machine that slows down or speeds up during the run affects every system alike. Every pass gets
+    a fresh worker from the system's factory: corpuskit's stages remember line features and rule
+    hits, and a second pass over the same pages would time the cache, not the cleaning.
     """
-    fresh()(dict(pages[0]))  # untimed warm-up: imports
-    best = float("inf")
-    outputs: dict[str, str] = {}
+    for make in systems.values():
+        make()(dict(pages[0]))  # untimed warm-up: imports
+    best = dict.fromkeys(systems, float("inf"))
+    outputs: dict[str, dict[str, str]] = {name: {} for name in systems}
     for _ in range(max(1, repeat)):
-        work = fresh()
-        elapsed = 0.0
-        for page in pages:
-            started = time.perf_counter()
-            text = work(page)
-            elapsed += time.perf_counter() - started
-            outputs[page["id"]] = text
-        best = min(best, elapsed)
-    return outputs, 1000 * best / len(pages)
+        for name, make in systems.items():
+            work = make()
+            elapsed = 0.0
+            for page in pages:
+                started = time.perf_counter()
+                text = work(page)
+                elapsed += time.perf_counter() - started
+                outputs[name][page["id"]] = text
+            best[name] = min(best[name], elapsed)
+    return {name: (outputs[name], 1000 * best[name] / len(pages)) for name in systems}
 
 
 def write_folder(folder: Path, outputs: dict[str, str]) -> Path:
@@ -155,8 +163,19 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     stages = tuple(s.strip() for s in args.stages.split(",") if s.strip())
     pages = load_pages(data)
-    text_out, text_ms = fastest(lambda: corpuskit_workers(stages)[0], pages, args.repeat)
-    html_out, html_ms = fastest(lambda: corpuskit_workers(stages)[1], pages, args.repeat)
+    baselines = {
+        "trafilatura-html": {},
+        "trafilatura-html-precision": {"favor_precision": True},
+        "trafilatura-html-nocomments": {"include_comments": False},  # what corpuskit's reader uses
+    }
+    systems: dict[str, Callable[[], Worker]] = {
+        "corpuskit-text": lambda: corpuskit_workers(stages)[0],
+        "corpuskit-html": lambda: corpuskit_workers(stages)[1],
+    }
+    for name, kwargs in baselines.items():
+        systems[name] = lambda kw=kwargs: lambda page: trafilatura.extract(page["html"], **kw) or ""
+    timed = fastest(systems, pages, args.repeat)
+    (text_out, text_ms), (html_out, html_ms) = timed["corpuskit-text"], timed["corpuskit-html"]
     rows: list[tuple[str, dict, float | None]] = []
     if shutil.which("corpuskit"):
         config = work / "corpuskit-bench.toml"
@@ -170,15 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         how = "corpuskit library (the corpuskit command is not installed)"
     rows.append(("corpuskit-text", score(args.bench, text_pred, work), text_ms))
     rows.append(("corpuskit-html", score(args.bench, html_pred, work), html_ms))
-    baselines = (
-        ("trafilatura-html", {}),
-        ("trafilatura-html-precision", {"favor_precision": True}),
-        ("trafilatura-html-nocomments", {"include_comments": False}),  # what corpuskit's reader uses
-    )
-    for name, kwargs in baselines:
-        outputs, ms = fastest(
-            lambda kw=kwargs: lambda page: trafilatura.extract(page["html"], **kw) or "", pages, args.repeat
-        )
+    for name in baselines:
+        outputs, ms = timed[name]
         rows.append((name, score(args.bench, write_folder(work / name, outputs), work), ms))
     print(
         f"corpuskit {how}; stages: {', '.join(stages)}; trafilatura {trafilatura.__version__}; {len(pages)} pages"
