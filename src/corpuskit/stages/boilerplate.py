@@ -155,17 +155,18 @@ class Classifier:
                 hits[i] = self._share_rule
         if self.structural[CAPTION]:
             self._captions(lines, rows, feats, hits, extracted)
+        if self.structural[SECTION_BRANDING] and not extracted:
+            self._section_branding(lines, rows, out)
         good = [
             i
             for i in rows
             if i not in hits
+            and not out[i]  # a section's branding blurb is not the article's first paragraph
             and self._is_body(feats[i], stops)
             # unpunctuated lines packed without blank lines are a list of headlines (teasers);
             # extractor output has no blank lines, so this says nothing there
             and (extracted or feats[i].sentence_end or feats[i].words >= 30 or not self._tight(lines, i))
         ]
-        if self.structural[SECTION_BRANDING] and not extracted:
-            self._section_branding(lines, rows, out)
         anchors = title_anchors(lines, rows, title) if not extracted and self.options.title_boost != 1 else []
         page = Page(lines, rows, feats, hits, good, frozenset(anchors))
         if extracted:
