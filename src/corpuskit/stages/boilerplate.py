@@ -217,20 +217,13 @@ class Classifier:
         blank_layout = not extracted and sum(
             1 for i in rows if i + 1 < len(lines) and not lines[i + 1].strip()
         ) * 3 >= len(rows)
-        position = {line: k for k, line in enumerate(rows)}
         inside = [f" {_fold(lines[c])} " for c in credits]  # a caption is inside its credit line
         captions = set()
         if blank_layout:  # a short line printed against the credit, no blank line between
-            for c in credits:
-                k = position[c]
-                for j in rows[max(0, k - 1) : k] + rows[k + 1 : k + 2]:
-                    if (
-                        abs(j - c) == 1
-                        and j not in hits
-                        and 3 <= feats[j].words <= self.options.caption_max_words
-                    ):
-                        hits[j] = self._caption_rule
-                        captions.add(_fold(lines[j]))
+            for j in {j for c in credits for j in (c - 1, c + 1)}:
+                if j in feats and j not in hits and 3 <= feats[j].words <= self.options.caption_max_words:
+                    hits[j] = self._caption_rule
+                    captions.add(_fold(lines[j]))
         # the credit's caption, and every copy of a caption, wherever the page prints it
         for j in rows:
             if j not in hits and 3 <= feats[j].words <= self.options.caption_max_words:
