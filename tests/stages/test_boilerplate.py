@@ -369,6 +369,9 @@ def test_a_long_line_above_the_article_is_the_lede_not_the_headline(classifier: 
     lines = ["Harbour gates ready for winter", "", lede, "", *PARA]
     out = classifier.classify(lines)
     assert out[0] == HEADLINE and out[2] is None
+    # a short line under the lede is body too: the headline sits above the lede, not below it
+    under = ["Home", "", lede, "The first test of the gates comes next week", "", *PARA]
+    assert classifier.classify(under)[2:4] == [None, None]
 
 
 def test_the_body_resumes_after_a_heading_over_links_the_rules_claim(classifier: Classifier):

@@ -291,6 +291,8 @@ class Classifier:
         # a site name in capitals above the headline is not part of it; an all-caps line right
         # above a body that opens with a sentence may be the headline itself, so it is kept
         nearest = max(window, default=None) if start in feats and feats[start].sentence_end else None
+        # from the first window line too long for a headline (the lede) down, the window is body
+        lede = min((i for i in window if feats[i].words > o.headline_max_words), default=start)
         for i in before:
             if out[i]:
                 continue
@@ -299,7 +301,7 @@ class Classifier:
             elif i in hits:
                 out[i] = hits[i].name
             elif i in window:
-                out[i] = HEADLINE if on[HEADLINE] and feats[i].words <= o.headline_max_words else None
+                out[i] = HEADLINE if on[HEADLINE] and i < lede else None
             elif on[BEFORE_ARTICLE]:
                 out[i] = BEFORE_ARTICLE
         # the article's first lines above its byline or dateline are the headline and dek (a
