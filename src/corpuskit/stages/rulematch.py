@@ -7,6 +7,7 @@ the plain path (one alternation), so results never depend on the analysis succee
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable
 
@@ -212,29 +213,24 @@ class RuleMatcher:
         end = len(low) + 1
         hit = rest.search(low) if rest is not None else None
         nxt = hit.start() if hit is not None else end
-        if self._finder is not None:
-            for found in self._finder.finditer(low):
-                start = found.start()
-                while nxt < start:
-                    rule = _first_at(low, nxt, self._rest, words)
-                    if rule is not None:
-                        return rule
-                    hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
-                    nxt = hit.start() if hit is not None else end
-                if nxt == start:
-                    rule = _first_at(low, start, self._keyed_and_rest[low[start : start + _KEY]], words)
-                    hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
-                    nxt = hit.start() if hit is not None else end
-                else:
-                    rule = _first_at(low, start, self._keyed[low[start : start + _KEY]], words)
+        keyed = (found.start() for found in self._finder.finditer(low)) if self._finder is not None else ()
+        for start in itertools.chain(keyed, (end,)):  # ``end``: the fallback positions left over
+            while nxt < start:
+                rule = _first_at(low, nxt, self._rest, words)
                 if rule is not None:
                     return rule
-        while nxt < end:
-            rule = _first_at(low, nxt, self._rest, words)
+                hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
+                nxt = hit.start() if hit is not None else end
+            if start == end:
+                return None
+            if nxt == start:
+                rule = _first_at(low, start, self._keyed_and_rest[low[start : start + _KEY]], words)
+                hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
+                nxt = hit.start() if hit is not None else end
+            else:
+                rule = _first_at(low, start, self._keyed[low[start : start + _KEY]], words)
             if rule is not None:
                 return rule
-            hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
-            nxt = hit.start() if hit is not None else end
         return None
 
 
