@@ -4,8 +4,9 @@ well as English?
     python benchmarks/clean_by_language.py [--n 2000] [--seed 5]
 
 ``make_corpus.py`` knows each document's article body (no headline, dek, captions or furniture),
-so every document is scored against it with the article benchmark's metric (word 4-gram shingles,
-precision / recall / F1 per document, then averaged per detected language). The corpus's sites
+so every document is scored against it with the article benchmark's kind of metric (word 4-gram
+shingles of the folded text, corpuskit's own shingling; precision / recall / F1 per document, then
+averaged per detected language). The corpus's sites
 and wordings are the generator's, not corpuskit's rule packs; the scores say how the same cleaning
 does across languages, not how it does on real pages (that is ``evaluate.py``).
 Results: the table on stdout and ``benchmarks/results/clean-by-language.json``.
@@ -15,24 +16,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from bench_neardup import generate, oracle, read_jsonl
 
+from corpuskit.neardup.shingles import shingle_set
+
 RESULTS = Path(__file__).resolve().parent / "results"
 STAGES = ("normalize", "boilerplate", "repetition", "language")
-_WORD = re.compile(r"\w+")
-
-
-def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.casefold())
-    return {tuple(words[i : i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
 def score(kept: str, body: str) -> tuple[float, float, float]:
-    got, want = shingles(kept), shingles(body)
+    got, want = shingle_set(kept, 4), shingle_set(body, 4)
     hit = len(got & want)
     precision = hit / len(got) if got else 0.0
     recall = hit / len(want) if want else 1.0

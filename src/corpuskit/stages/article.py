@@ -275,27 +275,28 @@ def _teasers(page: Page, cluster: list[int], o: BoilerplateOptions) -> bool:
     return sum(blurbs) < o.long_line_words * len(blurbs)
 
 
-def _nag_or_link(page: Page, i: int) -> bool:
-    """A module line after which the body resumes however short the rest is: furniture the rules
-    know that is not a teaser heading (a paywall or newsletter nag), or a link that names its story
-    after a colon ("Read next: Storm closes the bridge"), not the heading of a list."""
-    rule = page.hits.get(i)
-    if rule is None:
-        return False
-    if rule.category != "related":
-        return True
-    label, colon, story = page.lines[i].partition(":")
-    return bool(colon) and len(label.split()) <= 4 and len(story.split()) >= 3
+def _module_over(page: Page, module: list[int]) -> bool:
+    """Whether the body resumes after this module however short the rest is.
 
-
-def _claimed_links(page: Page, module: list[int]) -> bool:
-    """A heading over items that the rules all claim ("Don't miss" / three "... [VIDEO]" links):
-    the module is over, and what follows is the body again. A heading with nothing claimed
-    under it ("More from ..." right above unclaimed lines) is a list's heading."""
+    Every line must be furniture the rules know, and either none is a list heading (paywall and
+    newsletter nags; one-line links that name their story after a colon, "Read next: Storm
+    closes the bridge") or the last heading has claimed items under it ("Don't miss" over three
+    "... [VIDEO]" links). A heading over unclaimed lines ("More from ..." and its teasers) is not.
+    """
     if not all(i in page.hits for i in module):
         return False
+    if not any(_list_heading(page, i) for i in module):
+        return True
     headings = [k for k, i in enumerate(module) if page.hits[i].action == "end"]
     return bool(headings) and any(page.hits[i].action != "end" for i in module[headings[-1] + 1 :])
+
+
+def _list_heading(page: Page, i: int) -> bool:
+    """A "related" rule line that is not a one-line link ("Read next: <a story of 3+ words>")."""
+    if page.hits[i].category != "related":
+        return False
+    label, colon, story = page.lines[i].partition(":")
+    return not (colon and len(label.split()) <= 4 and len(story.split()) >= 3)
 
 
 def _joins(
@@ -316,14 +317,10 @@ def _joins(
             return False
         if backward:  # the article's opening paragraphs, before a module in its middle
             return page.words(left) >= o.min_article_words
-        # the body resumes in sentences (a teaser list after "More from ..." has none), strongly,
-        # or right after nags and one-line links (no teaser heading, no unclaimed line)
+        # the body resumes in sentences (a teaser list after "More from ..." has none), and
+        # strongly or right after a module that is over
         ended = sum(1 for i in right if page.feats[i].sentence_end)
-        resumes = (
-            ratio >= o.module_resume_ratio
-            or all(_nag_or_link(page, i) for i in between)
-            or _claimed_links(page, between)
-        )
+        resumes = ratio >= o.module_resume_ratio or _module_over(page, between)
         return resumes and ended * 2 >= len(right) and not _teasers(page, right, o)
     if ratio < o.join_ratio:  # a small cluster far away: a teaser, a footer blurb
         return False

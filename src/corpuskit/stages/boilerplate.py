@@ -307,7 +307,8 @@ class Classifier:
         # the article's first lines above its byline or dateline are the headline and dek (a
         # headline long and wordy enough to count as body starts the article; the byline says not)
         if on[HEADLINE]:
-            top = [i for i in rows if start <= i <= end][: o.headline_window + 4]
+            first = page.position[start]
+            top = [i for i in rows[first : first + o.headline_window + 4] if i <= end]
             meta = next((k for k, i in enumerate(top) if i in hits and hits[i].category == "metadata"), 0)
             above = [i for i in top[:meta] if i not in hits and not out[i] and not nav_like(feats[i], False)]
             if len(above) <= o.headline_window:
