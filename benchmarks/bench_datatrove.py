@@ -97,23 +97,25 @@ def main() -> None:
             ],
         )
         cluster: dict[str, int] = {}
-        removed = 0
+        removed_ids: list[str] = []
         for folder in ("kept", "removed"):
             for path in (work / folder).glob("*.jsonl"):
                 with open(path, encoding="utf-8") as fh:
                     for line in fh:
                         record = json.loads(line)
                         cluster[record["id"]] = record["metadata"].get("minhash_cluster_id", -1)
-                        removed += folder == "removed"
+                        if folder == "removed":
+                            removed_ids.append(record["id"])
     docs = len(cluster)
     total = sum(times.values())
     out = {
         "datatrove_docs": docs,
-        "datatrove_removed": removed,
+        "datatrove_removed": len(removed_ids),
         "datatrove_seconds": {k: round(v, 3) for k, v in times.items()},
         "docs_per_s": round(docs / total, 2),
         "config": str(config),
         "clusters": {doc_id: c for doc_id, c in cluster.items() if c != -1},
+        "removed_ids": sorted(removed_ids),
     }
     if args.pairs:
         pairs = json.loads(Path(args.pairs).read_text(encoding="utf-8"))

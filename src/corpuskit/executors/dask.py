@@ -129,15 +129,15 @@ class DaskExecutor:
         stage.stats.seconds += time.perf_counter() - started
 
     def find_duplicates(
-        self, signatures: Any, keys: Any, lengths: Any, settings: Any, index: Any = None
+        self, signatures: Any, keys: Any, lengths: Any, settings: Any, index: Any = None, exact: Any = None
     ) -> Any:
         """``neardup.phases.find_duplicates`` on the cluster (locally when extending an index)."""
         from corpuskit.executors.dask_neardup import find_duplicates_dask
         from corpuskit.neardup.phases import find_duplicates
 
         if index is not None and index.count:
-            return find_duplicates(signatures, keys, lengths, settings, index)
-        return find_duplicates_dask(self.client, signatures, keys, lengths, settings)
+            return find_duplicates(signatures, keys, lengths, settings, index, exact)
+        return find_duplicates_dask(self.client, signatures, keys, lengths, settings, exact)
 
     @staticmethod
     def _collect(stages: Sequence, future: Any) -> list[Document]:

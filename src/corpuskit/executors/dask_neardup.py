@@ -11,31 +11,31 @@ row for row), built from the same array functions:
    all land on one reducer, so its pairs are exactly the ones a single process would find;
 3. verification: candidate pairs are grouped by the two signature partitions they join, and each
    group is one task that reads both partitions where they live (``estimate_jaccard``); the
-   ``keeper`` linkage's similarity look-ups go through the same tasks;
-4. clusters: ``connected_components`` and the keep rule run on the driver over the verified
-   edges. This is the documented equivalent of a distributed connected-components: its memory is
-   8 bytes per document for the labels plus the edges (which grow with the duplicates, not the
-   corpus), while the signatures -- 4 * num_perm bytes per document -- stay on the workers.
+   ``keeper`` linkage's similarity look-ups go through the same tasks, and estimates near a
+   threshold are replaced by exact Jaccard on the driver, which holds the shingle file
+   (``phases.Similarity``);
+4. clusters: ``phases.decide`` (``connected_components`` and the keep rule) runs on the driver
+   over the verified edges. This is the documented equivalent of a distributed connected-components:
+   its memory is 8 bytes per document for the labels plus the edges (which grow with the
+   duplicates, not the corpus), while the signatures -- 4 * num_perm bytes per document -- stay on
+   the workers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from corpuskit.neardup.clusters import (
-    choose_keepers,
-    connected_components,
-    exact_groups,
-    rank_order,
-    split_by_keeper,
-)
+from corpuskit.neardup.clusters import exact_groups
 from corpuskit.neardup.lsh import band_hashes, bucket_pairs, estimate_jaccard, unique_pairs
-from corpuskit.neardup.phases import Decisions, Settings
+from corpuskit.neardup.phases import Decisions, Settings, Similarity, decide
 
 
-def _shuffle_out(part: np.ndarray, start: int, rep: np.ndarray, layout: Any, reducers: int) -> list[np.ndarray]:
+def _shuffle_out(
+    part: np.ndarray, start: int, rep: np.ndarray, layout: Any, reducers: int
+) -> list[np.ndarray]:
     """Map side: ``(band, hash, row)`` records of one partition's representatives, split by reducer."""
     rows = np.flatnonzero(rep) + start
     hashes = band_hashes(part[rep], layout)  # (n, bands)
@@ -105,11 +105,11 @@ def find_duplicates_dask(
     keys: np.ndarray,
     lengths: np.ndarray,
     settings: Settings,
+    exact: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
     partition_rows: int = 20_000,
     reducers: int = 0,
 ) -> Decisions:
-    """``find_duplicates`` (no index) with the band buckets and verification on ``client``."""
-    n = signatures.shape[0]
+    """``find_duplicates`` (no index) with the band buckets and the estimates on ``client``."""
     exact_edges, is_rep = exact_groups(keys)
     reducers = reducers or max(1, 2 * len(client.scheduler_info().get("workers", {})))
     sigs = _Signatures(client, signatures, partition_rows)
@@ -125,51 +125,7 @@ def find_duplicates_dask(
             reduced.append(client.submit(_reduce, settings.window, *pieces, pure=False))
         per_reducer = client.gather(reduced)
         candidates = unique_pairs(np.concatenate(per_reducer)) if per_reducer else np.zeros((0, 2), np.int64)
-        estimates = sigs.similarity(candidates[:, 0], candidates[:, 1])
-        near_edges = candidates[estimates >= settings.threshold]
-        edges = np.concatenate([exact_edges, near_edges])
-        labels = connected_components(n, edges[:, 0], edges[:, 1])
-        return _decide(labels, keys, np.asarray(lengths), settings, sigs, len(candidates), len(near_edges))
+        similar = Similarity(sigs.similarity, settings, exact)
+        return decide(candidates, exact_edges, keys, np.asarray(lengths), 0, settings, similar)
     finally:
         sigs.release()
-
-
-def _decide(
-    labels: np.ndarray, keys: np.ndarray, lengths: np.ndarray, settings: Settings, sigs: _Signatures,
-    candidates: int, verified: int,
-) -> Decisions:  # fmt: skip
-    """Step 4 as in ``phases.find_duplicates``: keepers, exact flags, similarities and counts."""
-    n = len(labels)
-    nodes = np.arange(n)
-    if settings.linkage == "keeper":
-        keepers, score = split_by_keeper(
-            labels, rank_order(lengths), sigs.similarity, settings.threshold - settings.keeper_margin
-        )
-        has_members = np.zeros(n, dtype=bool)
-        has_members[keepers[keepers != nodes]] = True
-        clustered = (keepers != nodes) | has_members
-    elif settings.linkage == "closure":
-        keepers = choose_keepers(labels, lengths)
-        clustered = np.bincount(labels, minlength=n)[labels] > 1
-        score = np.ones(n, dtype=np.float64)
-        linked = np.flatnonzero(keepers != nodes)
-        score[linked] = sigs.similarity(linked, keepers[linked])
-    else:
-        raise ValueError(f"linkage must be 'keeper' or 'closure', not {settings.linkage!r}")
-    keeper = np.where(clustered, keepers, -1)
-    exact = clustered & (keys == keys[keepers])
-    similarity = np.where(clustered, score, np.nan)
-    similarity[exact] = 1.0
-    rejected = clustered & (keeper != nodes)
-    counts = {
-        "documents": int(n),
-        "indexed_before": 0,
-        "bands": settings.layout.bands,
-        "rows": settings.layout.rows,
-        "candidate_pairs": int(candidates),
-        "verified_pairs": int(verified),
-        "exact_duplicates": int((rejected & exact).sum()),
-        "near_duplicates": int((rejected & ~exact).sum()),
-        "clusters": int(len(np.unique(keeper[clustered]))),
-    }
-    return Decisions(keeper=keeper, exact=exact, similarity=similarity, counts=counts)

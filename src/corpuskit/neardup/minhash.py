@@ -25,7 +25,7 @@ it signs batches of documents at once, so its permutation products cost about ha
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from typing import TYPE_CHECKING
@@ -152,9 +152,12 @@ class Hasher:
             return fmix(hashes.astype(np.uint32, copy=False), 32)
         return hashes.astype(np.uint64, copy=False)
 
-    def _values(self, prepared: np.ndarray, rows: slice = slice(None)) -> np.ndarray:
-        """``(permutations in rows, shingles)`` values whose row minimum is the signature slot."""
-        values = np.multiply(prepared, self._a_col[rows])
+    def _values(
+        self, prepared: np.ndarray, rows: slice = slice(None), out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``(permutations in rows, shingles)`` values whose row minimum is the signature slot
+        (written into ``out`` when given: a reused buffer costs no fresh pages per product)."""
+        values = np.multiply(prepared, self._a_col[rows], out=out)
         values += self._b_col[rows]  # in place: one (permutations, shingles) temporary, not two
         if self.mode == "legacy":
             values %= _MERSENNE
@@ -183,6 +186,7 @@ class Hasher:
         itemsize = 4 if self.mode == "affine32" else 8
         rows = max(1, _BLOCK_BYTES // (itemsize * _COLUMNS))
         total = int(offsets[-1])
+        buffer = np.empty((rows, min(_COLUMNS, total)), dtype=np.uint32 if itemsize == 4 else np.uint64)
         for c0 in range(0, total, _COLUMNS):
             c1 = min(c0 + _COLUMNS, total)
             lo = int(np.searchsorted(offsets, c0, side="right")) - 1  # the document holding column c0
@@ -194,8 +198,9 @@ class Hasher:
             minima = np.empty((self.num_perm, len(docs)), dtype=np.uint32)
             for p0 in range(0, self.num_perm, rows):
                 block = slice(p0, p0 + rows)
+                work = buffer[: len(self._a_col[block]), : c1 - c0]
                 minima[block] = self._finish(
-                    np.minimum.reduceat(self._values(prepared, block), local, axis=1)
+                    np.minimum.reduceat(self._values(prepared, block, work), local, axis=1)
                 )
             out[docs] = np.minimum(out[docs], minima.T)
         return out
@@ -214,29 +219,51 @@ class Hasher:
         folded = fold(text)
         return self.sign_folded(folded, ngram), text_key(folded)
 
+    @property
+    def hash_dtype(self) -> str:
+        """The stored type of one shingle hash (``shingle_hashes``): 64-bit in ``fast`` mode."""
+        return "<u8" if self.mode == "fast" else "<u4"
+
+    def sign_with_hashes(self, text: str, ngram: int = 5) -> tuple[np.ndarray, int, np.ndarray]:
+        """``sign`` plus the shingle hashes the signature was computed from (for exact Jaccard)."""
+        folded = fold(text)
+        hashes = self._hashes(folded, *shingle_bounds(folded, ngram))
+        return self.signature_from_hashes(hashes), text_key(folded), hashes
+
     def sign_many(self, texts: Iterable[str], ngram: int = 5) -> tuple[np.ndarray, np.ndarray]:
         """Signatures ``(N, num_perm)`` uint32 and keys ``(N,)`` uint64 for a partition of texts.
 
         Equal to ``sign`` per text, but texts are signed in batches of about ``_COLUMNS`` shingles:
         one hashing loop, one fmix and long-row products per batch instead of per text.
         """
-        parts, keys, batch, tokens = [], [], [], 0
+        parts = list(self.sign_batches(texts, ngram))
+        if not parts:
+            return np.zeros((0, self.num_perm), dtype=np.uint32), np.zeros(0, dtype=np.uint64)
+        return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def sign_batches(
+        self, texts: Iterable[str], ngram: int = 5
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """``sign_many`` batch by batch, with each batch's shingle hashes: ``(signatures, keys,
+        hashes, offsets)``, text ``i`` of the batch hashed at ``hashes[offsets[i]:offsets[i + 1]]``."""
+        keys, batch, tokens = [], [], 0
         for text in texts:
             folded = fold(text)
             keys.append(text_key(folded))
             batch.append(folded)
             tokens += folded.count(b" ") + 1
             if tokens >= _COLUMNS:
-                parts.append(self._sign_batch(batch, ngram))
-                batch, tokens = [], 0
+                yield self._sign_batch(batch, keys, ngram)
+                keys, batch, tokens = [], [], 0
         if batch:
-            parts.append(self._sign_batch(batch, ngram))
-        matrix = np.vstack(parts) if parts else np.zeros((0, self.num_perm), dtype=np.uint32)
-        return matrix, np.array(keys, dtype=np.uint64)
+            yield self._sign_batch(batch, keys, ngram)
 
-    def _sign_batch(self, folded: list[bytes], ngram: int) -> np.ndarray:
+    def _sign_batch(
+        self, folded: list[bytes], keys: list[int], ngram: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         blob, starts, ends, offsets = shingle_spans(folded, ngram)
-        return self.signatures_from_hashes(self._hashes(blob, starts, ends), offsets)
+        hashes = self._hashes(blob, starts, ends)
+        return self.signatures_from_hashes(hashes, offsets), np.array(keys, dtype=np.uint64), hashes, offsets
 
     def to_datasketch(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch ``LeanMinHash`` holding ``signature`` (compatible modes only)."""

@@ -1,15 +1,18 @@
 """The ``neardup`` corpus stage: the phases of this package behind the ``CorpusStage`` contract.
 
-- ``prepare(doc)`` (worker processes): signature and exact key of the cleaned text, stored on
-  ``doc.metadata["_minhash"]`` (``num_perm`` little-endian uint32 as bytes) and
-  ``doc.metadata["_textkey"]`` (int); ``observe`` pops both, so they never reach the output.
+- ``prepare(doc)`` (worker processes): signature, exact key and shingle hashes of the cleaned text,
+  stored on ``doc.metadata["_minhash"]`` (``num_perm`` little-endian uint32 as bytes),
+  ``doc.metadata["_textkey"]`` (int) and ``doc.metadata["_shingles"]`` (bytes); ``observe`` pops
+  them, so they never reach the output.
 - ``observe(doc)`` (main process, input order): appends signature, key, text length and id to compact
-  buffers (about 550 bytes per document at 128 permutations; no text is kept).
+  buffers (about 550 bytes per document at 128 permutations; no text is kept) and the shingle
+  hashes to a temporary file (``exact.ShingleSets``, 4 bytes per shingle on disk).
 - ``finalize()``: ``phases.find_duplicates`` (exact groups, bands, verification, clusters), then the
   kept documents are appended to the on-disk index when ``index_dir`` is set.
 - ``apply(doc)``: sets ``doc.metadata["dup_cluster"]`` (the id of the cluster's kept document, on the
   kept document too, or None when unique) and rejects the others as ``exact_duplicate`` or
-  ``near_duplicate`` with ``duplicate_of`` (the kept id) and ``similarity`` (estimated Jaccard to it).
+  ``near_duplicate`` with ``duplicate_of`` (the kept id) and ``similarity`` (the Jaccard to it that
+  decided: estimated, or exact when the estimate was within ``exact_band`` of a threshold).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpuskit.document import Document
+from corpuskit.neardup.exact import ShingleSets
 from corpuskit.neardup.index import NearDupIndex
 from corpuskit.neardup.lsh import BandLayout, choose_layout
 from corpuskit.neardup.minhash import Hasher, datasketch_default
@@ -30,6 +34,7 @@ from corpuskit.stages.base import CorpusStage
 
 SIGNATURE_KEY = "_minhash"
 TEXT_KEY = "_textkey"
+SHINGLES_KEY = "_shingles"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class NearDupOptions:
     bucket_window: int = 32  # each doc is compared with this many neighbours in a band bucket
     linkage: str = "keeper"  # "keeper": components split around kept docs; "closure": whole components
     keeper_margin: float = 0.1  # "keeper": a rejected doc is within threshold - margin of its kept doc
+    exact_band: float = 0.1  # estimates this close to a threshold are checked by exact Jaccard; 0: off
     index_dir: str | None = None  # incremental index: read before, appended after the run
 
     def layout(self) -> BandLayout:
@@ -55,7 +61,14 @@ class NearDupOptions:
         return choose_layout(self.num_perm, candidate, self.bands, self.rows)
 
     def settings(self) -> Settings:
-        return Settings(self.threshold, self.layout(), self.bucket_window, self.linkage, self.keeper_margin)
+        return Settings(
+            self.threshold,
+            self.layout(),
+            self.bucket_window,
+            self.linkage,
+            self.keeper_margin,
+            self.exact_band,
+        )
 
     def index_params(self) -> dict[str, object]:
         """What must match for signatures of two runs to be comparable."""
@@ -89,31 +102,53 @@ class NearDup(CorpusStage):
         self._lengths = array("q")
         self._id_blob = bytearray()
         self._id_ends = array("q")
+        self._shingles: ShingleSets | None = None  # created by the first observe (main process)
         self._decisions: dict[str, tuple[str, str | None, float]] = {}
         self.counts: dict[str, object] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        """Workers get the stage for ``prepare``: without the main process's open shingle file."""
+        return {**self.__dict__, "_shingles": None}
 
     # -- per document ---------------------------------------------------------------------------
     def prepare(self, doc: Document) -> None:
         if self.options.enabled:
-            signature, key = self.hasher.sign(doc.text, self.options.ngram)
-            _store(doc, signature, key)
+            signature, key, hashes = self.hasher.sign_with_hashes(doc.text, self.options.ngram)
+            self._store(doc, signature, key, hashes)
 
     def prepare_batch(self, docs: list[Document]) -> None:
-        """Signs the batch at once (``Hasher.sign_many``: same signatures, less numpy overhead)."""
+        """Signs the batch at once (``Hasher.sign_batches``: same signatures, less numpy overhead)."""
         if not self.options.enabled or not docs:
             return
-        signatures, keys = self.hasher.sign_many([doc.text for doc in docs], self.options.ngram)
-        for doc, signature, key in zip(docs, signatures, keys.tolist(), strict=True):
-            _store(doc, signature, key)
+        done = 0
+        for signatures, keys, hashes, offsets in self.hasher.sign_batches(
+            [d.text for d in docs], self.options.ngram
+        ):
+            bounds = offsets.tolist()
+            for i, (signature, key) in enumerate(zip(signatures, keys.tolist(), strict=True)):
+                self._store(docs[done + i], signature, key, hashes[bounds[i] : bounds[i + 1]])
+            done += len(keys)
+
+    def _store(self, doc: Document, signature: np.ndarray, key: int, hashes: np.ndarray) -> None:
+        """What ``prepare`` leaves on a document for ``observe``."""
+        doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
+        doc.metadata[TEXT_KEY] = key
+        if self.options.exact_band > 0:
+            doc.metadata[SHINGLES_KEY] = hashes.astype(self.hasher.hash_dtype, copy=False).tobytes()
 
     def observe(self, doc: Document) -> None:
         if not self.options.enabled:
             return
-        signature = doc.metadata.pop(SIGNATURE_KEY, None)
-        key = doc.metadata.pop(TEXT_KEY, None)
-        if signature is None or key is None:  # prepare() was not run for this document
-            sig_array, key = self.hasher.sign(doc.text, self.options.ngram)
-            signature = sig_array.astype("<u4").tobytes()
+        wanted = (SIGNATURE_KEY, TEXT_KEY, SHINGLES_KEY)[: 3 if self.options.exact_band > 0 else 2]
+        if any(key not in doc.metadata for key in wanted):
+            self.prepare(doc)  # prepare() was not run for this document
+        signature = doc.metadata.pop(SIGNATURE_KEY)
+        key = doc.metadata.pop(TEXT_KEY)
+        shingles = doc.metadata.pop(SHINGLES_KEY, None)
+        if shingles is not None:
+            if self._shingles is None:
+                self._shingles = ShingleSets(self.hasher.hash_dtype)
+            self._shingles.append(shingles)
         if len(signature) != 4 * self.options.num_perm:
             raise ValueError(
                 f"document {doc.id}: signature has {len(signature)} bytes, not {4 * self.options.num_perm}"
@@ -143,7 +178,8 @@ class NearDup(CorpusStage):
             else None
         )
         settings = self.options.settings()
-        decisions = find(signatures, keys, lengths, settings, index)
+        shingles = self._shingles
+        decisions = find(signatures, keys, lengths, settings, index, shingles.jaccard if shingles else None)
         self._record(decisions, index)
         self.counts = decisions.counts
         if index is not None:
@@ -155,6 +191,9 @@ class NearDup(CorpusStage):
         del signatures, keys, lengths
         self._sigs, self._keys, self._lengths = bytearray(), array("Q"), array("q")
         self._id_blob, self._id_ends = bytearray(), array("q")  # apply() needs only the decisions
+        if shingles is not None:
+            shingles.close()
+            self._shingles = None
 
     def _id(self, row: int) -> str:
         start = self._id_ends[row - 1] if row else 0
@@ -184,9 +223,3 @@ class NearDup(CorpusStage):
     def summary(self) -> str:
         """One JSON line of the run's counts (candidates, verified pairs, clusters, duplicates)."""
         return json.dumps(self.counts, sort_keys=True)
-
-
-def _store(doc: Document, signature: np.ndarray, key: int) -> None:
-    """What ``prepare`` leaves on a document for ``observe``."""
-    doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
-    doc.metadata[TEXT_KEY] = key
