@@ -1,4 +1,4 @@
-"""Recall on a generated 2,000-document corpus with planted near-duplicates (needs ../shared/bench).
+"""Recall on a generated 10,000-document corpus with planted near-duplicates (needs ../shared/bench).
 
 The texts are the generator's article bodies (what a perfect boilerplate remover leaves), so this
 judges the near-duplicate stage alone; benchmarks/bench_neardup.py also measures it after
@@ -20,7 +20,7 @@ from corpuskit.neardup import NearDup, NearDupOptions
 from corpuskit.neardup.shingles import jaccard, shingle_set
 
 
-def generated(shared: Path, tmp: Path, n: int = 2000) -> tuple[list[str], list[str], list[dict]]:
+def generated(shared: Path, tmp: Path, n: int = 10000) -> tuple[list[str], list[str], list[dict]]:
     tool = shared / "bench" / "tools" / "make_corpus.py"
     subprocess.run(
         [
@@ -62,9 +62,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], list[st
     return generated(SHARED, tmp_path_factory.mktemp("corpus"))
 
 
-# affine32 is the default and carries the requirement; "fast" hashes differently, so its estimates
-# differ pair by pair and on this small sample (about 115 pairs) it is held to a looser floor.
-@pytest.mark.parametrize(("hashing", "floor"), [("affine32", 0.98), ("fast", 0.95)])
+# affine32 is the default and carries the requirement; "fast" hashes differently (its estimates
+# differ pair by pair), and is held to the same floor.
+@pytest.mark.parametrize(("hashing", "floor"), [("affine32", 0.98), ("fast", 0.98)])
 def test_recall_and_bad_merges_on_a_generated_corpus(corpus: tuple, hashing: str, floor: float) -> None:
     ids, bodies, truth = corpus
     threshold = 0.8

@@ -47,7 +47,7 @@ class Settings:
     layout: BandLayout
     window: int = 32
     linkage: str = "keeper"  # or "closure": whole connected components
-    keeper_margin: float = 0.1  # "keeper": members stay when within threshold - margin of the kept doc
+    keeper_margin: float = 0.15  # "keeper": members stay when within threshold - margin of the kept doc
     exact_band: float = 0.0  # estimates this close to a threshold are replaced by exact Jaccard
 
 

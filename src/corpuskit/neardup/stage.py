@@ -52,7 +52,7 @@ class NearDupOptions:
     rows: int = 0
     bucket_window: int = 32  # each doc is compared with this many neighbours in a band bucket
     linkage: str = "keeper"  # "keeper": components split around kept docs; "closure": whole components
-    keeper_margin: float = 0.1  # "keeper": a rejected doc is within threshold - margin of its kept doc
+    keeper_margin: float = 0.15  # "keeper": a rejected doc is within threshold - margin of its kept doc
     exact_band: float = 0.1  # estimates this close to a threshold are checked by exact Jaccard; 0: off
     index_dir: str | None = None  # incremental index: read before, appended after the run
 
