@@ -4,7 +4,8 @@ langdetect's results are random unless seeded; corpuskit uses its own seeded fac
 state), and samples whole lines up to ``sample_chars`` so long documents cost the same as short ones.
 Its detector runs ``trials`` random walks over the sample's n-grams and averages them; corpuskit's
 detector (``_Detector``) does langdetect's per-character work with string builtins and a per-word
-cache, and stops once the remaining walks can no longer change the winner.
+cache, its walk steps as numpy operations on per-n-gram rows (the same arithmetic element by
+element), and stops once the remaining walks can no longer change the winner.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from corpuskit.document import Document
 from corpuskit.options import ConfigError
@@ -58,6 +61,7 @@ def _profiles():
     names = sorted(name for name in os.listdir(PROFILES_DIRECTORY) if not name.startswith("."))
     factory.load_json_profile([Path(PROFILES_DIRECTORY, name).read_text(encoding="utf-8") for name in names])
     factory.word_ngrams = {}  # a word, plus " " when one follows -> its n-grams; see _detector_maker
+    factory.word_rows = None  # an n-gram -> its probabilities per language as a numpy row (RowTable)
     return factory
 
 
@@ -66,6 +70,7 @@ _LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z'
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")  # it also means to skip Latin Extended Additional, but
 # compares the block number with a block name, so every character from U+0300 counts
 _WORD_CACHE_SIZE = 20_000  # words (about 6 MB); the cache is emptied when full
+_ROW_CACHE_SIZE = 20_000  # n-gram rows (about 11 MB); emptied when full
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +89,19 @@ def _detector_maker():
             return char
 
     norm_table = NormTable()
+
+    class RowTable(dict):
+        """Each n-gram's profile probabilities per language as a numpy row, made when first drawn, so
+        a walk step is two array operations instead of a Python loop over 55 languages; they are
+        langdetect's operations element by element, so the results are the same bits."""
+
+        def __init__(self, known: dict[str, list[float]]) -> None:
+            super().__init__()
+            self.known = known
+
+        def __missing__(self, gram: str) -> np.ndarray:
+            self[gram] = row = np.array(self.known[gram], dtype=np.float64)
+            return row
 
     def word_ngrams(chars: str, known) -> tuple[str, ...]:
         """The n-grams langdetect's NGram state machine emits for ``chars`` (one word, maybe a space)."""
@@ -153,18 +171,23 @@ def _detector_maker():
                 raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
             self.langprob = [0.0] * len(self.langlist)
             self.random.seed(self.seed)
+            rows = self.word_rows
+            if len(rows) > _ROW_CACHE_SIZE:
+                rows.clear()
             for trial in range(self.n_trial):
-                prob = self._init_probability()
+                prob = np.array(self._init_probability())
                 alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                weight = alpha / self.BASE_FREQ
                 i = 0
                 while True:
-                    self._update_lang_prob(prob, self.random.choice(ngrams), alpha)
-                    if i % 5 == 0:
-                        if self._normalize_prob(prob) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                    prob *= weight + rows[self.random.choice(ngrams)]  # _update_lang_prob, per element
+                    if i % 5 == 0:  # _normalize_prob: the same sequential sum, then per element
+                        prob /= sum(prob.tolist())
+                        if prob.max() > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
                             break
                     i += 1
-                for j in range(len(self.langprob)):
-                    self.langprob[j] += prob[j] / self.n_trial
+                for j, value in enumerate(prob.tolist()):
+                    self.langprob[j] += value / self.n_trial
                 done, left = trial + 1, (self.n_trial - trial - 1) / self.n_trial
                 second, top = sorted(self.langprob)[-2:]
                 if left and top - second > left + 1e-9 and top > self.PROB_THRESHOLD:
@@ -174,6 +197,9 @@ def _detector_maker():
     def make(factory, seed: int, trials: int) -> Detector:
         detector = _Detector(factory)
         detector.word_ngrams = factory.word_ngrams
+        if factory.word_rows is None:
+            factory.word_rows = RowTable(factory.word_lang_prob_map)
+        detector.word_rows = factory.word_rows
         detector.seed = seed
         detector.n_trial = trials
         return detector
