@@ -4,8 +4,8 @@ langdetect's results are random unless seeded; corpuskit uses its own seeded fac
 state), and samples whole lines up to ``sample_chars`` so long documents cost the same as short ones.
 Its detector runs ``trials`` random walks over the sample's n-grams and averages them; corpuskit's
 detector (``_Detector``) does langdetect's per-character work with string builtins and a per-word
-cache, its walk steps as numpy operations on per-n-gram rows (the same arithmetic element by
-element), and stops once the remaining walks can no longer change the winner.
+cache, its walk steps as numpy operations on the profile table's rows (the same arithmetic element
+by element), and stops once the remaining walks can no longer change the winner.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from corpuskit.document import Document
 from corpuskit.options import ConfigError
@@ -52,17 +53,40 @@ def text_sample(text: str, limit: int) -> str:
 
 @lru_cache(maxsize=1)
 def _profiles():
-    """langdetect's language profiles, loaded once per process (about 1 s) and only read afterwards."""
+    """langdetect's language profiles, loaded once per process and only read afterwards."""
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
     factory = DetectorFactory()
     # in name order: langdetect's own loader takes os.listdir order, which differs between machines
     # and would change how ties and sums come out
     names = sorted(name for name in os.listdir(PROFILES_DIRECTORY) if not name.startswith("."))
-    factory.load_json_profile([Path(PROFILES_DIRECTORY, name).read_text(encoding="utf-8") for name in names])
+    texts = [Path(PROFILES_DIRECTORY, name).read_text(encoding="utf-8") for name in names]
+    factory.langlist, factory.word_lang_prob_map = _load_profiles(texts)
     factory.word_ngrams = {}  # a word, plus " " when one follows -> its n-grams; see _detector_maker
-    factory.word_rows = None  # an n-gram -> its probabilities per language as a numpy row (RowTable)
     return factory
+
+
+def _load_profiles(texts: list[str]) -> tuple[list[str], dict[str, np.ndarray]]:
+    """What langdetect's ``DetectorFactory.load_json_profile`` builds (the languages, and per n-gram
+    its probability in each), with the n-grams' rows as numpy arrays filled a profile at a time:
+    its per-n-gram Python loop took half a second. The values are the same floats (count / n-grams
+    of that length, 0 for n-grams longer than 3)."""
+    profiles = [orjson.loads(text) for text in texts]
+    langs = [profile["name"] for profile in profiles]
+    if len(set(langs)) != len(langs):
+        raise ValueError("duplicate language profile")
+    grams = list(dict.fromkeys(gram for profile in profiles for gram in profile["freq"]))
+    row = {gram: k for k, gram in enumerate(grams)}
+    table = np.zeros((len(grams), len(profiles)))
+    for column, profile in enumerate(profiles):
+        freq = profile["freq"]
+        rows = np.fromiter(map(row.__getitem__, freq), dtype=np.intp, count=len(freq))
+        counts = np.fromiter(freq.values(), dtype=np.float64, count=len(freq))
+        lengths = np.fromiter(map(len, freq), dtype=np.intp, count=len(freq))
+        short = (lengths >= 1) & (lengths <= 3)
+        n_words = np.array(profile["n_words"][:3], dtype=np.float64)
+        table[rows[short], column] = counts[short] / n_words[lengths[short] - 1]
+    return langs, dict(zip(grams, table))
 
 
 _SPACES = re.compile(" {2,}")
@@ -70,7 +94,6 @@ _LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z'
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")  # it also means to skip Latin Extended Additional, but
 # compares the block number with a block name, so every character from U+0300 counts
 _WORD_CACHE_SIZE = 20_000  # words (about 6 MB); the cache is emptied when full
-_ROW_CACHE_SIZE = 20_000  # n-gram rows (about 11 MB); emptied when full
 
 
 @lru_cache(maxsize=1)
@@ -89,19 +112,6 @@ def _detector_maker():
             return char
 
     norm_table = NormTable()
-
-    class RowTable(dict):
-        """Each n-gram's profile probabilities per language as a numpy row, made when first drawn, so
-        a walk step is two array operations instead of a Python loop over 55 languages; they are
-        langdetect's operations element by element, so the results are the same bits."""
-
-        def __init__(self, known: dict[str, list[float]]) -> None:
-            super().__init__()
-            self.known = known
-
-        def __missing__(self, gram: str) -> np.ndarray:
-            self[gram] = row = np.array(self.known[gram], dtype=np.float64)
-            return row
 
     def word_ngrams(chars: str, known) -> tuple[str, ...]:
         """The n-grams langdetect's NGram state machine emits for ``chars`` (one word, maybe a space)."""
@@ -171,35 +181,39 @@ def _detector_maker():
                 raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
             self.langprob = [0.0] * len(self.langlist)
             self.random.seed(self.seed)
-            rows = self.word_rows
-            if len(rows) > _ROW_CACHE_SIZE:
-                rows.clear()
             for trial in range(self.n_trial):
-                prob = np.array(self._init_probability())
                 alpha = self.alpha + self.random.gauss(0.0, 1.0) * self.ALPHA_WIDTH
-                weight = alpha / self.BASE_FREQ
-                i = 0
-                while True:
-                    prob *= weight + rows[self.random.choice(ngrams)]  # _update_lang_prob, per element
-                    if i % 5 == 0:  # _normalize_prob: the same sequential sum, then per element
-                        prob /= sum(prob.tolist())
-                        if prob.max() > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
-                            break
-                    i += 1
-                for j, value in enumerate(prob.tolist()):
-                    self.langprob[j] += value / self.n_trial
+                prob = self._walk(ngrams, alpha)
+                for j in range(len(self.langprob)):
+                    self.langprob[j] += prob[j] / self.n_trial
                 done, left = trial + 1, (self.n_trial - trial - 1) / self.n_trial
                 second, top = sorted(self.langprob)[-2:]
                 if left and top - second > left + 1e-9 and top > self.PROB_THRESHOLD:
                     self.langprob = [p * self.n_trial / done for p in self.langprob]
                     break
 
+        def _walk(self, ngrams: list[str], alpha: float) -> list[float]:
+            """One random walk: langdetect's ``_update_lang_prob`` and ``_normalize_prob`` on numpy
+            arrays, with the same draws and the same float operations in the same order (the sum is
+            Python's, left to right, as langdetect's)."""
+            prob = np.array(self._init_probability())
+            weight = alpha / self.BASE_FREQ
+            choice, table = self.random.choice, self.word_lang_prob_map
+            i = 0
+            while True:
+                probs = table.get(choice(ngrams))
+                if probs is not None:
+                    prob *= weight + probs
+                if i % 5 == 0:
+                    values = (prob / sum(prob.tolist())).tolist()
+                    prob = np.array(values)
+                    if max(0.0, *values) > self.CONV_THRESHOLD or i >= self.ITERATION_LIMIT:
+                        return values
+                i += 1
+
     def make(factory, seed: int, trials: int) -> Detector:
         detector = _Detector(factory)
         detector.word_ngrams = factory.word_ngrams
-        if factory.word_rows is None:
-            factory.word_rows = RowTable(factory.word_lang_prob_map)
-        detector.word_rows = factory.word_rows
         detector.seed = seed
         detector.n_trial = trials
         return detector

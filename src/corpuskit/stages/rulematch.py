@@ -59,7 +59,7 @@ class RuleMatcher:
         self._init_anchored([p for _, _, p in anchored])
         self._anchored_rules = [rule for rule, _, _ in anchored]
         self._init_lowered(lowered)
-        self._exact = self._prepare(exact)
+        self._init_exact(exact)
         self._single = [(rule, [re.compile(p) for p in rule.patterns]) for rule in self.rules]
 
     def _init_anchored(self, patterns: list[str]) -> None:
@@ -72,7 +72,7 @@ class RuleMatcher:
             first = _heads(pattern, 1, _ascii_chars, len(_ASCII))
             firsts.append(everything if first is None or "" in first else first)
         needs = [
-            _needs(p, _ascii_needed) if len(f) >= _WIDE else None
+            _needs(p, _text_needed) if len(f) >= _WIDE else None
             for p, f in zip(patterns, firsts, strict=True)
         ]
         compiled: dict[tuple[int, ...], re.Pattern[str] | None] = {}
@@ -96,58 +96,46 @@ class RuleMatcher:
         }
 
     def _init_lowered(self, lowered: list[tuple[Rule, bool, str]]) -> None:
-        """Index the unanchored lower-cased patterns by the first three characters of their matches."""
-        entries = [(rule, boundary, re.compile(p), rule.max_words) for rule, boundary, p in lowered]
-        by_key: dict[str, list[int]] = {}
-        rest: list[int] = []  # patterns without a known prefix: searched as one alternation
-        for k, (_, _, p) in enumerate(lowered):
-            heads = _heads(p, _KEY, _exact_chars, _MAX_HEADS)
-            if heads is None or any(len(h) < _KEY for h in heads):
-                rest.append(k)
-            else:
-                for head in heads:
-                    by_key.setdefault(head, []).append(k)
-        self._keyed = {key: tuple(entries[k] for k in ks) for key, ks in by_key.items()}
-        # where a fallback pattern also matches at a keyed position, all are tried in pattern order
-        self._keyed_and_rest = {
-            key: tuple(entries[k] for k in sorted(set(ks) | set(rest))) for key, ks in by_key.items()
-        }
-        self._rest = tuple(entries[k] for k in rest)
-        # every position where a key starts after a non-word character (as the hand-checked
-        # boundary wants), and inside words only the keys of the patterns without that boundary
-        inword = [key for key, ks in by_key.items() if any(not lowered[k][1] for k in ks)]
-        finder = f"(?<!\\w)(?={_trie(by_key)})" + (f"|(?={_trie(inword)})" if inword else "")
-        self._finder = re.compile(finder) if by_key else None
-        # the fallback alternation only holds the patterns whose max_words allows the line's length
-        limits = sorted({lowered[k][0].max_words for k in rest if lowered[k][0].max_words})
-        self._limits = limits
+        """Index the unanchored lower-cased patterns by the first three characters of their matches.
 
-        needs = {k: _needs(lowered[k][2], _exact_needed) for k in rest}
+        A pattern only fires on lines within its rule's word limit, so each range of line lengths
+        gets its own index (built on first use) holding only the patterns that allow it: a long
+        body line then meets the few unlimited patterns, not the hundreds meant for short prompts.
+        """
+        self._lowered = [(rule, boundary, re.compile(p)) for rule, boundary, p in lowered]
+        self._lowered_heads = [_keyed_heads(p) for _, _, p in lowered]
+        self._lowered_needs = [
+            _needs(p, _exact_needed) if heads is None else None
+            for (_, _, p), heads in zip(lowered, self._lowered_heads, strict=True)
+        ]
+        self._limits = sorted({rule.max_words for rule, _, _ in lowered if rule.max_words})
+        self._lowered_indexes: dict[int, _LoweredIndex] = {}
 
-        def alternation(ks: list[int]) -> tuple[re.Pattern[str], frozenset[str] | None] | None:
-            """The fallback patterns joined, and texts one of which a line needs for any to match."""
-            if not ks:
-                return None
-            texts = [needs[k] for k in ks]
-            gate = None if None in texts else frozenset(t for ts in texts for t, _ in ts)  # type: ignore[union-attr]
-            return re.compile("|".join(f"(?:{lowered[k][2]})" for k in ks)), gate
+    def _lowered_index(self, words: int) -> _LoweredIndex:
+        """The index of the lower-cased patterns whose word limit allows a line of ``words``
+        (0: every pattern), one per range between two limits."""
+        bucket = bisect.bisect_left(self._limits, words) if words else -1
+        index = self._lowered_indexes.get(bucket)
+        if index is None:
+            floor = self._limits[bucket] if 0 <= bucket < len(self._limits) else 0
+            allowed = [
+                k
+                for k, (rule, _, _) in enumerate(self._lowered)
+                if bucket < 0 or not rule.max_words or (floor and rule.max_words >= floor)
+            ]
+            index = self._lowered_indexes[bucket] = _LoweredIndex(
+                [self._lowered[k] for k in allowed],
+                [self._lowered_heads[k] for k in allowed],
+                [self._lowered_needs[k] for k in allowed],
+            )
+        return index
 
-        self._rest_all = alternation(rest)
-        self._rest_by_limit = [
-            alternation([k for k in rest if not lowered[k][0].max_words or lowered[k][0].max_words >= limit])
-            for limit in limits
-        ] + [alternation([k for k in rest if not lowered[k][0].max_words])]
-
-    @staticmethod
-    def _prepare(
-        patterns: list[tuple[Rule, bool, str]],
-    ) -> tuple[re.Pattern[str] | None, list[tuple[Rule, bool, re.Pattern[str]]]]:
-        """One non-capturing alternation to find a match fast (capturing groups would make the
-        regex engine give up its first-character skipping), and the patterns to name its rule."""
-        if not patterns:
-            return None, []
-        joined = re.compile("|".join(f"(?:{p})" for _, _, p in patterns))
-        return joined, [(rule, boundary, re.compile(p)) for rule, boundary, p in patterns]
+    def _init_exact(self, exact: list[tuple[Rule, bool, str]]) -> None:
+        """The case-sensitive patterns as one non-capturing alternation (capturing groups would make
+        the regex engine give up its first-character skipping), and each with the texts one of
+        which a line needs for it to match (see ``_text_needed``)."""
+        self._exact_joined = re.compile("|".join(f"(?:{p})" for _, _, p in exact)) if exact else None
+        self._exact = [(rule, _needs(p, _text_needed), re.compile(p)) for rule, _, p in exact]
 
     def match(self, line: str, words: int) -> Rule | None:
         found = self._find(line, words)
@@ -163,18 +151,28 @@ class RuleMatcher:
         k = self._find_anchored(line, low)
         if k is not None:
             return self._anchored_rules[k]
-        if self._finder is not None or self._rest:
+        if self._lowered:
             rule = self._find_lowered(low, words)
             if rule is not None:
                 return rule
-        exact, exact_list = self._exact
-        if exact is not None:
-            hit = exact.search(line)
-            if hit is not None:
-                for rule, _, pattern in exact_list:
-                    if pattern.match(line, hit.start()):
-                        return rule
-        return None
+        return self._find_exact(line, low) if self._exact_joined is not None else None
+
+    def _find_exact(self, line: str, low: str) -> Rule | None:
+        """The first case-sensitive pattern that matches at the earliest position. Only the patterns
+        whose needed texts the line holds are searched, one by one (most lines hold none); on a
+        line where those texts say nothing (see ``_gateable``) the alternation finds the position."""
+        if not _gateable(line):
+            hit = self._exact_joined.search(line)  # type: ignore[union-attr]
+            if hit is None:
+                return None
+            return next((rule for rule, _, pattern in self._exact if pattern.match(line, hit.start())), None)
+        found, first = None, len(line) + 1
+        for rule, needs, pattern in self._exact:
+            if needs is None or _holds(needs, line, low):
+                hit = pattern.search(line)
+                if hit is not None and hit.start() < first:
+                    found, first = rule, hit.start()
+        return found
 
     def _find_anchored(self, line: str, low: str) -> int | None:
         """The index of the first anchored pattern that matches the line."""
@@ -189,16 +187,12 @@ class RuleMatcher:
             if hit is not None and hit.lastgroup:
                 found = int(hit.lastgroup[1:])
         if gated:
-            ascii = line.isascii()  # the needed texts hold for ASCII lines only (see _needs)
+            gate = _gateable(line)
             for k, needs, pattern in gated:
                 if k > found:
                     break
-                if ascii:
-                    for text, exact in needs:
-                        if text in (line if exact else low):
-                            break
-                    else:
-                        continue
+                if gate and not _holds(needs, line, low):
+                    continue
                 if pattern.match(line):
                     return k
         return found if found < len(self._anchored_rules) else None
@@ -206,17 +200,18 @@ class RuleMatcher:
     def _find_lowered(self, low: str, words: int) -> Rule | None:
         """The first pattern that matches at the earliest position, visiting the positions where a
         keyed prefix occurs and those where the fallback alternation matches, in order."""
-        fallback = self._rest_by_limit[bisect.bisect_left(self._limits, words)] if words else self._rest_all
-        rest, gate = fallback if fallback is not None else (None, None)
+        index = self._lowered_index(words)
+        rest, gate = index.rest_search
         if rest is not None and gate is not None and not any(text in low for text in gate):
             rest = None  # none of the fallback patterns can match: skip their search
         end = len(low) + 1
         hit = rest.search(low) if rest is not None else None
         nxt = hit.start() if hit is not None else end
-        keyed = (found.start() for found in self._finder.finditer(low)) if self._finder is not None else ()
+        finder = index.finder
+        keyed = (found.start() for found in finder.finditer(low)) if finder is not None else ()
         for start in itertools.chain(keyed, (end,)):  # ``end``: the fallback positions left over
             while nxt < start:
-                rule = _first_at(low, nxt, self._rest, words)
+                rule = _first_at(low, nxt, index.rest)
                 if rule is not None:
                     return rule
                 hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
@@ -224,27 +219,71 @@ class RuleMatcher:
             if start == end:
                 return None
             if nxt == start:
-                rule = _first_at(low, start, self._keyed_and_rest[low[start : start + _KEY]], words)
+                rule = _first_at(low, start, index.keyed_and_rest[low[start : start + _KEY]])
                 hit = rest.search(low, nxt + 1)  # type: ignore[union-attr]
                 nxt = hit.start() if hit is not None else end
             else:
-                rule = _first_at(low, start, self._keyed[low[start : start + _KEY]], words)
+                rule = _first_at(low, start, index.keyed[low[start : start + _KEY]])
             if rule is not None:
                 return rule
         return None
 
 
-def _first_at(
-    low: str, start: int, entries: tuple[tuple[Rule, bool, re.Pattern[str], int], ...], words: int
-) -> Rule | None:
-    """The rule of the first pattern that matches at ``start`` and allows a line of ``words``."""
+_Entry = tuple[Rule, bool, re.Pattern[str]]  # a lower-cased pattern: rule, boundary wanted, regex
+
+
+class _LoweredIndex:
+    """Lower-cased patterns (in pattern order) indexed by the first three characters of their
+    matches; those without such a prefix are searched as one alternation (the fallback)."""
+
+    def __init__(
+        self,
+        entries: list[_Entry],
+        heads: list[tuple[set[str], set[str]] | None],
+        needs: list[frozenset[tuple[str, bool]] | None],
+    ) -> None:
+        by_key: dict[str, list[int]] = {}
+        rest: list[int] = []  # patterns without a known prefix: searched as one alternation
+        for k, found in enumerate(heads):
+            if found is None:
+                rest.append(k)
+            else:
+                for head in found[0]:
+                    by_key.setdefault(head, []).append(k)
+        self.keyed = {key: tuple(entries[k] for k in ks) for key, ks in by_key.items()}
+        # where a fallback pattern also matches at a keyed position, all are tried in pattern order
+        self.keyed_and_rest = {
+            key: tuple(entries[k] for k in sorted(set(ks) | set(rest))) for key, ks in by_key.items()
+        }
+        self.rest = tuple(entries[k] for k in rest)
+        # every position where a prefix starts after a non-word character (as the hand-checked
+        # boundary wants), and inside words only the prefixes of the patterns without that boundary
+        prefixes = {p for found in heads if found is not None for p in found[1]}
+        inword = {p for found, e in zip(heads, entries, strict=True) if found and not e[1] for p in found[1]}
+        finder = f"(?<!\\w)(?={_trie(prefixes)})" + (f"|(?={_trie(inword)})" if inword else "")
+        self.finder = re.compile(finder) if by_key else None
+        # the fallback patterns joined, and texts one of which a line needs for any to match
+        self.rest_search: tuple[re.Pattern[str] | None, frozenset[str] | None] = (None, None)
+        if rest:
+            texts = [needs[k] for k in rest]
+            gate = None if None in texts else frozenset(t for ts in texts for t, _ in ts)  # type: ignore[union-attr]
+            joined = re.compile("|".join(f"(?:{entries[k][2].pattern})" for k in rest))
+            self.rest_search = joined, gate
+
+
+def _holds(needs: frozenset[tuple[str, bool]], line: str, low: str) -> bool:
+    """Whether the line holds one of the texts a pattern needs (see ``_needs``)."""
+    for text, exact in needs:
+        if text in (line if exact else low):
+            return True
+    return False
+
+
+def _first_at(low: str, start: int, entries: tuple[_Entry, ...]) -> Rule | None:
+    """The rule of the first pattern that matches at ``start`` (the entries allow the line's length)."""
     before_ok = start == 0 or not _is_word_char(low[start - 1])
-    for rule, boundary, pattern, limit in entries:
-        if (
-            (before_ok or not boundary)
-            and (not words or not limit or words <= limit)
-            and pattern.match(low, start)
-        ):
+    for rule, boundary, pattern in entries:
+        if (before_ok or not boundary) and pattern.match(low, start):
             return rule
     return None
 
@@ -271,6 +310,7 @@ def _lowerable(pattern: str) -> bool:
 
 # -- prefixes of a pattern's matches, to index the patterns by them ----------------------------
 _KEY = 3  # unanchored patterns are indexed by the first three characters of their matches
+_PREFIX = 8  # ... and found where up to this many of those characters occur (fewer false starts)
 _MAX_HEADS = 64  # more possible prefixes than this: the pattern is not indexed
 _WIDE = 90  # an anchored pattern that can start with this many ASCII characters is gated by _needs
 _ASCII = [chr(i) for i in range(128)]
@@ -363,6 +403,18 @@ def _item_heads(op: object, av: object, k: int, chars: _Chars, flags: int, limit
     raise _Unknown  # back-references, conditionals
 
 
+def _keyed_heads(pattern: str) -> tuple[set[str], set[str]] | None:
+    """(keys, prefixes) of a lower-cased pattern: the first three characters of its matches, by
+    which it is indexed, and their first ``_PREFIX`` characters (the keys when those cannot be
+    listed), which the finder looks for. None when the keys cannot be listed or a match can be
+    shorter than a key (the pattern then goes to the fallback alternation)."""
+    keys = _heads(pattern, _KEY, _exact_chars, _MAX_HEADS)
+    if keys is None or any(len(h) < _KEY for h in keys):
+        return None
+    prefixes = _heads(pattern, _PREFIX, _exact_chars, _MAX_HEADS)
+    return keys, keys if prefixes is None else prefixes
+
+
 def _exact_chars(op: object, av: object, flags: int) -> set[str]:
     """The characters one pattern item matches, listed exactly (for the lower-cased patterns)."""
     if flags & re.IGNORECASE:
@@ -415,15 +467,19 @@ def _ascii_members(op: object, av: object, flags: int) -> set[str]:
 
 
 def _trie(keys: Iterable[str]) -> str:
-    """A regex matching exactly ``keys`` (all of one length), shaped as a trie so that each position
-    costs a few tests, not one per key."""
+    """A regex matching the start of any of ``keys``, shaped as a trie so that each position costs
+    a few tests, not one per key. It only serves as a lookahead, so a key that extends another
+    adds nothing and is left out."""
     root: dict = {}
     for key in keys:
         node = root
         for char in key:
             node = node.setdefault(char, {})
+        node[""] = {}  # a key ends here
 
     def emit(node: dict) -> str:
+        if "" in node:  # a shorter key already matches
+            return ""
         alternatives = [re.escape(char) + emit(child) for char, child in sorted(node.items())]
         if len(alternatives) <= 1:
             return "".join(alternatives)
@@ -435,8 +491,8 @@ def _trie(keys: Iterable[str]) -> str:
 def _needs(pattern: str, chars: _Needed) -> frozenset[tuple[str, bool]] | None:
     """Texts one of which every match holds: (text, True) is looked for in the line as the pattern
     sees it, (text, False) in it lower-cased. ``chars`` says what one character item matches, and
-    for which lines (_ascii_needed: ASCII lines only). Empty: no such line can match; None:
-    nothing known."""
+    for which lines (_ascii_needed: ASCII lines only; _text_needed: lines ``_gateable`` accepts).
+    Empty: no such line can match; None: nothing known."""
     try:
         parsed = _sre_parse.parse(pattern)
         found = _seq_needs(list(parsed), parsed.state.flags, chars)
@@ -450,6 +506,40 @@ def _ascii_needed(op: object, av: object, flags: int) -> set[tuple[str, bool]]:
     if flags & re.IGNORECASE:
         return {(c.lower(), False) for c in members}
     return {(c, True) for c in members}
+
+
+def _text_needed(op: object, av: object, flags: int) -> set[tuple[str, bool]]:
+    """What one pattern item matches on any line ``_gateable`` accepts: ASCII characters (as
+    ``_ascii_needed`` lists them) and characters without case. An item that can also match other
+    characters (a class such as ``\\s``, a negated set, a letter with case outside ASCII) is not
+    listed."""
+    if op is _sc.LITERAL:
+        items = [(op, av)]
+    elif op is _sc.IN:
+        items = av  # type: ignore[assignment]
+    else:
+        raise _Unknown
+    out = set()
+    for item, arg in items:  # type: ignore[attr-defined]
+        if item is _sc.RANGE and arg[1] < 0x80:
+            out |= _ascii_needed(_sc.IN, [(item, arg)], flags)
+        elif item is _sc.LITERAL and arg < 0x80:
+            out |= _ascii_needed(item, arg, flags)
+        elif item is _sc.LITERAL and chr(arg).lower() == chr(arg) == chr(arg).upper():
+            out.add((chr(arg), True))
+        else:
+            raise _Unknown
+    return out
+
+
+# characters outside ASCII that an ASCII letter matches when case is ignored (the Kelvin sign,
+# the long s, the dotted and dotless i): a line holding one is checked against every pattern
+_FOLDS_TO_ASCII = re.compile(r"(?=[^\x00-\x7f])(?i:[a-z])")
+
+
+def _gateable(line: str) -> bool:
+    """Whether the texts of ``_text_needed`` hold for this line (no character in it folds to ASCII)."""
+    return line.isascii() or _FOLDS_TO_ASCII.search(line) is None
 
 
 def _exact_needed(op: object, av: object, flags: int) -> set[tuple[str, bool]]:
