@@ -26,10 +26,10 @@ class Removal:
     text: str
 
     def __reduce__(self) -> tuple:
-        """Pickled as its constructor call: documents cross processes and spill files with dozens of
-        removals each, and the dataclass default looks up ``fields()`` per object (a third of the
-        time of pickling a cleaned document)."""
-        return (Removal, (self.stage, self.rule, self.start, self.end, self.text))
+        """Pickle as a constructor call: documents cross process and spill-file boundaries with
+        every removal, and the state functions dataclasses add for frozen slots classes look
+        their fields up again for each one."""
+        return Removal, (self.stage, self.rule, self.start, self.end, self.text)
 
 
 @dataclass(slots=True, frozen=True)
@@ -126,12 +126,13 @@ class Document:
         base = self._ensure_base()
         lines: list[Line] = []
         for start, end in self._kept_intervals():
+            parts = base[start:end].split("\n")
+            if not parts[-1]:  # the interval ends with its newline (or is empty): no line after it
+                parts.pop()
             pos = start
-            while pos < end:
-                nl = base.find("\n", pos, end)
-                stop = end if nl < 0 else nl
-                lines.append(Line(pos, stop, base[pos:stop]))
-                pos = stop + 1 if nl >= 0 else end
+            for text in parts:
+                lines.append(Line(pos, pos + len(text), text))
+                pos += len(text) + 1
         return lines
 
     def remove_lines(self, stage: str, decisions: Mapping[int, str], lines: list[Line]) -> None:

@@ -10,6 +10,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from functools import cached_property
 
 try:  # the regex parser, to read which text a pattern's matches start with
     from re import _constants as _sc
@@ -60,12 +61,19 @@ class RuleMatcher:
         self._anchored_rules = [rule for rule, _, _ in anchored]
         self._init_lowered(lowered)
         self._init_exact(exact)
-        self._single = [(rule, [re.compile(p) for p in rule.patterns]) for rule in self.rules]
+
+    @cached_property
+    def _single(self) -> list[tuple[Rule, list[re.Pattern[str]]]]:
+        """Every rule with its patterns compiled one by one, for the rare line whose first match
+        belongs to a rule that does not allow its length (compiled then, not with the rest)."""
+        return [(rule, [re.compile(p) for p in rule.patterns]) for rule in self.rules]
 
     def _init_anchored(self, patterns: list[str]) -> None:
-        """Per first character of a line (ASCII, lower-cased), the anchored patterns that can match
-        there: an alternation of most, and the few that can start with nearly any character, which
-        scan far into every line, kept apart to be tried only on a line holding a text they need."""
+        """Per first character of a line (ASCII, lower-cased), an alternation of the anchored
+        patterns that can match there. Patterns that can start with many characters are kept apart,
+        compiled once instead of once per character: the few that scan far into every line are
+        tried one by one, only on a line holding a text they need; the others form one alternation
+        tried on every line."""
         everything = frozenset(c.lower() for c in _ASCII)
         firsts = []
         for pattern in patterns:
@@ -75,25 +83,18 @@ class RuleMatcher:
             _needs(p, _text_needed) if len(f) >= _WIDE else None
             for p, f in zip(patterns, firsts, strict=True)
         ]
+        self._anchored_gated = tuple((k, n, re.compile(patterns[k])) for k, n in enumerate(needs) if n is not None)
+        broad = [len(f) >= _BROAD and needs[k] is None for k, f in enumerate(firsts)]
+        self._anchored_broad = _named_alternation(patterns, [k for k, b in enumerate(broad) if b])
+        narrow = [k for k, n in enumerate(needs) if n is None and not broad[k]]
+        self._anchored_other = _named_alternation(patterns, narrow)  # lines starting outside ASCII
         compiled: dict[tuple[int, ...], re.Pattern[str] | None] = {}
-
-        def entry(indices: list[int], gate: bool) -> _AnchoredEntry:
-            joined = tuple(k for k in indices if not gate or needs[k] is None)
-            if joined not in compiled:  # first characters with the same patterns share one
-                # an empty group after each pattern names the one that matched (it closes last),
-                # and costs nothing on the lines where none matches
-                compiled[joined] = (
-                    re.compile("|".join(f"(?:{patterns[k]})(?P<a{k}>)" for k in joined)) if joined else None
-                )
-            gated = tuple(
-                (k, needs[k], re.compile(patterns[k])) for k in indices if gate and needs[k] is not None
-            )
-            return compiled[joined], gated
-
-        self._anchored_all = entry(list(range(len(patterns))), gate=False)
-        self._anchored_by_char = {
-            c: entry([k for k, f in enumerate(firsts) if c in f], gate=True) for c in sorted(everything)
-        }
+        self._anchored_by_char = {}
+        for c in sorted(everything):
+            ks = tuple(k for k in narrow if c in firsts[k])
+            if ks not in compiled:  # first characters with the same patterns share one
+                compiled[ks] = _named_alternation(patterns, ks)
+            self._anchored_by_char[c] = compiled[ks]
 
     def _init_lowered(self, lowered: list[tuple[Rule, bool, str]]) -> None:
         """Index the unanchored lower-cased patterns by the first three characters of their matches.
@@ -177,24 +178,16 @@ class RuleMatcher:
     def _find_anchored(self, line: str, low: str) -> int | None:
         """The index of the first anchored pattern that matches the line."""
         first = line[:1]
-        if first and first < "\x80":
-            joined, gated = self._anchored_by_char[first.lower()]
-        else:
-            joined, gated = self._anchored_all
-        found = len(self._anchored_rules)
-        if joined is not None:
-            hit = joined.match(line)
-            if hit is not None and hit.lastgroup:
-                found = int(hit.lastgroup[1:])
-        if gated:
-            gate = _gateable(line)
-            for k, needs, pattern in gated:
-                if k > found:
-                    break
-                if gate and not _holds(needs, line, low):
-                    continue
-                if pattern.match(line):
-                    return k
+        joined = self._anchored_by_char[first.lower()] if first and first < "\x80" else self._anchored_other
+        found = _first_named(self._anchored_broad, line, _first_named(joined, line, len(self._anchored_rules)))
+        gate = _gateable(line)
+        for k, needs, pattern in self._anchored_gated:
+            if k > found:
+                break
+            if gate and not _holds(needs, line, low):
+                continue
+            if pattern.match(line):
+                return k
         return found if found < len(self._anchored_rules) else None
 
     def _find_lowered(self, low: str, words: int) -> Rule | None:
@@ -271,6 +264,22 @@ class _LoweredIndex:
             self.rest_search = joined, gate
 
 
+def _named_alternation(patterns: list[str], indices: Iterable[int]) -> re.Pattern[str] | None:
+    """The patterns at ``indices`` as one alternation; an empty group after each names the one
+    that matched (it closes last), and costs nothing on the lines where none matches."""
+    joined = "|".join(f"(?:{patterns[k]})(?P<a{k}>)" for k in indices)
+    return re.compile(joined) if joined else None
+
+
+def _first_named(joined: re.Pattern[str] | None, line: str, found: int) -> int:
+    """The index of the pattern of ``_named_alternation`` that matches the line's start, if lower
+    than ``found``."""
+    hit = joined.match(line) if joined is not None else None
+    if hit is not None and hit.lastgroup:
+        return min(found, int(hit.lastgroup[1:]))
+    return found
+
+
 def _holds(needs: frozenset[tuple[str, bool]], line: str, low: str) -> bool:
     """Whether the line holds one of the texts a pattern needs (see ``_needs``)."""
     for text, exact in needs:
@@ -313,6 +322,7 @@ _KEY = 3  # unanchored patterns are indexed by the first three characters of the
 _PREFIX = 8  # ... and found where up to this many of those characters occur (fewer false starts)
 _MAX_HEADS = 64  # more possible prefixes than this: the pattern is not indexed
 _WIDE = 90  # an anchored pattern that can start with this many ASCII characters is gated by _needs
+_BROAD = 20  # ... or, with no needed text known, tried on every line (not one alternation per character)
 _ASCII = [chr(i) for i in range(128)]
 _CATEGORIES = {
     _sc.CATEGORY_DIGIT: r"\d",
@@ -325,9 +335,6 @@ _CATEGORIES = {
 _REPEATS = (_sc.MAX_REPEAT, _sc.MIN_REPEAT, getattr(_sc, "POSSESSIVE_REPEAT", _sc.MAX_REPEAT))
 _Chars = Callable[[object, object, int], set[str]]
 _Needed = Callable[[object, object, int], set[tuple[str, bool]]]
-_AnchoredEntry = tuple[
-    re.Pattern[str] | None, tuple[tuple[int, frozenset[tuple[str, bool]], re.Pattern[str]], ...]
-]
 
 
 class _Unknown(Exception):
