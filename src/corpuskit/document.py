@@ -11,9 +11,9 @@ import bisect
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import islice
 from operator import attrgetter, itemgetter
-from dataclasses import dataclass, field
 from typing import Any
 
 

@@ -75,7 +75,7 @@ def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
     """The distinct word n-grams of a line, zipped from shifted lists (no slice per position)."""
     if n < 1:  # degenerate sizes: as slicing gives them
         return {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
-    return set(zip(*(words[k:] for k in range(n))))
+    return set(zip(*(words[k:] for k in range(n)), strict=False))  # shifted lists: the shortest ends it
 
 
 class Repetition(DocumentStage):
