@@ -12,6 +12,8 @@ import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter, itemgetter
 from typing import Any
 
 
@@ -163,7 +165,7 @@ class Document:
         kept = self._kept_intervals()
         taken_until = -1  # spans of one call are handled in start order; overlaps are clipped
         added = []
-        for start, end, rule in sorted(spans, key=lambda span: (span[0], span[1])):
+        for start, end, rule in sorted(spans, key=_SPAN_ORDER):
             start = max(start, taken_until)
             for kept_start, kept_end in _overlapping(kept, start, end):
                 lo, hi = max(start, kept_start), min(end, kept_end)
@@ -172,13 +174,13 @@ class Document:
             taken_until = max(taken_until, end)
         if added:
             self.removals.extend(added)
-            self.removals.sort(key=lambda r: r.start)
+            self.removals.sort(key=_BY_START)
             self.text = "".join(base[s:e] for s, e in self._kept_intervals())
 
     def _kept_intervals(self) -> list[tuple[int, int]]:
         base = self._ensure_base()
         intervals, pos = [], 0
-        for removal in sorted(self.removals, key=lambda r: r.start):
+        for removal in sorted(self.removals, key=_BY_START):
             if removal.start > pos:
                 intervals.append((pos, removal.start))
             pos = max(pos, removal.end)
@@ -194,14 +196,18 @@ class Document:
         return dict(sorted(counts.items()))
 
     def iter_removals(self) -> Iterator[Removal]:
-        return iter(sorted(self.removals, key=lambda r: r.start))
+        return iter(sorted(self.removals, key=_BY_START))
+
+
+_SPAN_ORDER = itemgetter(0, 1)  # (start, end) of a (start, end, rule) span
+_BY_START = attrgetter("start")
 
 
 def _overlapping(intervals: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
     """The sorted, disjoint ``intervals`` that overlap ``[start, end)`` (binary search)."""
     first = bisect.bisect_right(intervals, (start, float("inf"))) - 1
     out = []
-    for interval in intervals[max(first, 0) :]:
+    for interval in islice(intervals, max(first, 0), None):
         if interval[0] >= end:
             break
         if interval[1] > start:

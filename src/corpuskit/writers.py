@@ -183,9 +183,13 @@ class RecordSink(_Sink):
         self.file: _CompressedFile | None = _CompressedFile(self.part.tmp, compression)
 
     def write_record(self, record: dict[str, Any]) -> None:
+        self.write_records([record])
+
+    def write_records(self, records: list[dict[str, Any]]) -> None:
+        """Several records in one write (a document's removed spans)."""
         assert self.file is not None
-        self.file.write(dumps(record) + b"\n")
-        self.part.documents += 1
+        self.file.write(b"".join([dumps(record) + b"\n" for record in records]))
+        self.part.documents += len(records)
 
     def _close_writer(self) -> None:
         if self.file is not None:
@@ -309,10 +313,13 @@ class OutputWriter:
             self._rejected.write_record(rejected_record(doc))
         else:
             self._corpus.write_record(corpus_record(doc, self.config_sha256))
-        for r in doc.iter_removals():
-            row = {"id": doc.id, "source": doc.source, "stage": r.stage, "rule": r.rule,
-                   "start": r.start, "end": r.end, "text": r.text}  # fmt: skip
-            self._removed.write_record(row)
+        rows = [
+            {"id": doc.id, "source": doc.source, "stage": r.stage, "rule": r.rule,
+             "start": r.start, "end": r.end, "text": r.text}
+            for r in doc.iter_removals()
+        ]  # fmt: skip
+        if rows:
+            self._removed.write_records(rows)
 
     def commit(self, manifest: dict[str, Any]) -> None:
         """Close, fsync and rename every file into place, the manifest last.

@@ -59,10 +59,15 @@ def title_anchors(lines: Sequence[str], rows: list[int], title: str | None = Non
             if len(tokens) >= 3 and tokens not in variants:
                 variants.append(tokens)
     anchors = []
+    firsts = {v[0] for v in variants}  # a repeat starts with the first word of a variant
     for i in rows[1:] if variants else ():
         if len(lines[i]) > 400:
             continue
-        tokens = _TOKEN.findall(lines[i].casefold())
+        folded = lines[i].casefold()
+        first = _TOKEN.search(folded)
+        if first is None or first.group() not in firsts:
+            continue
+        tokens = _TOKEN.findall(folded)
         for v in variants:
             short, long_ = (tokens, v) if len(tokens) <= len(v) else (v, tokens)
             if len(short) >= 3 and long_[: len(short)] == short and len(short) >= 0.6 * len(long_):

@@ -15,8 +15,9 @@ Three kinds of evidence are combined (see ``docs/cleaning.md``):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from corpuskit.document import Document
 from corpuskit.stages.article import Article, Page, extracted_span, find_article, nav_like, title_anchors
@@ -33,7 +34,9 @@ from corpuskit.stages.rulematch import RuleMatcher
 from corpuskit.stages.rulepacks import Rule, builtin_pack_text, load_rules
 
 _TOKEN = re.compile(r"\w+")
-_CACHE_SIZE = 50_000  # lines remembered per classifier (features and rule); emptied when full
+K = TypeVar("K")
+V = TypeVar("V")
+_CACHE_SIZE = 50_000  # lines remembered per classifier (features, rule, share row); emptied when full
 DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "common")  # earlier packs win ties
 DEFAULT_STOPWORDS = (
     *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
@@ -116,6 +119,7 @@ class Classifier:
         self._caption_rule = Rule(CAPTION, "credit", "drop", 0, ())
         self._feature_cache: dict[tuple[str, str | None], LineFeatures] = {}
         self._rule_cache: dict[tuple[str, int], Rule | None] = {}
+        self._share_cache: dict[str, bool] = {}
 
     def pack_rule(self, line: str) -> str | None:
         """The rule-pack rule whose wording matches ``line`` on its own (no context), if any."""
@@ -151,7 +155,7 @@ class Classifier:
             rule = self._match(lines[i].strip(), feats[i].words)
             if rule is not None and (rule.on_extracted or not extracted):
                 hits[i] = rule
-            elif self.structural[SHARE_ROW] and feats[i].words <= 40 and share_row_names(lines[i]) >= 3:
+            elif self.structural[SHARE_ROW] and feats[i].words <= 40 and self._share_row(lines[i]):
                 hits[i] = self._share_rule
         if self.structural[CAPTION]:
             self._captions(lines, rows, feats, hits, extracted)
@@ -181,23 +185,15 @@ class Classifier:
 
     def _features(self, line: str, language: str | None, stops: frozenset[str]) -> LineFeatures:
         """``line_features``, remembered: furniture lines recur on every page of a site."""
-        key = (line, language)
-        found = self._feature_cache.get(key)
-        if found is None:
-            if len(self._feature_cache) >= _CACHE_SIZE:
-                self._feature_cache.clear()
-            found = self._feature_cache[key] = line_features(line, stops)
-        return found
+        return _remembered(self._feature_cache, (line, language), lambda: line_features(line, stops))
 
     def _match(self, line: str, words: int) -> Rule | None:
         """The rule-pack rule of a line, remembered like ``_features``."""
-        key = (line, words)
-        if key in self._rule_cache:
-            return self._rule_cache[key]
-        if len(self._rule_cache) >= _CACHE_SIZE:
-            self._rule_cache.clear()
-        rule = self._rule_cache[key] = self.matcher.match(line, words)
-        return rule
+        return _remembered(self._rule_cache, (line, words), lambda: self.matcher.match(line, words))
+
+    def _share_row(self, line: str) -> bool:
+        """Whether the line is a row of share buttons (``share_row_names``), remembered likewise."""
+        return _remembered(self._share_cache, line, lambda: share_row_names(line) >= 3)
 
     def _captions(
         self,
@@ -393,6 +389,20 @@ class Classifier:
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
         return f.words >= 3 and f.separators == 0 and f.digit_ratio < 0.2
+
+
+_MISSING = object()
+
+
+def _remembered(cache: dict[K, V], key: K, compute: Callable[[], V]) -> V:
+    """``compute()``, kept in ``cache`` under ``key``; the cache is emptied when it holds
+    ``_CACHE_SIZE`` entries, so memory stays bounded however many lines go by."""
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = compute()
+    return found  # type: ignore[return-value]
 
 
 def _fold(text: str) -> str:

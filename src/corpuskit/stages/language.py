@@ -86,7 +86,7 @@ def _load_profiles(texts: list[str]) -> tuple[list[str], dict[str, np.ndarray]]:
         short = (lengths >= 1) & (lengths <= 3)
         n_words = np.array(profile["n_words"][:3], dtype=np.float64)
         table[rows[short], column] = counts[short] / n_words[lengths[short] - 1]
-    return langs, dict(zip(grams, table))
+    return langs, dict(zip(grams, table, strict=True))
 
 
 _SPACES = re.compile(" {2,}")

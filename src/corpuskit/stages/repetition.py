@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from corpuskit.document import Document
 from corpuskit.stages.base import DocumentStage
@@ -51,15 +52,15 @@ def copied_lines(
     Longest first, and a removed line no longer counts as a source, so of two copies of one text
     the shorter (or, at equal length, the later) stays.
     """
-    grams: dict[int, set[tuple[str, ...]]] = {}
-    for index, text in enumerate(lines):
-        if index not in skip:
-            words = _WORD.findall(text.casefold())
-            grams[index] = {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
-    candidates = [i for i, g in grams.items() if len(g) >= min_words - n + 1]
+    words = {index: _WORD.findall(text.casefold()) for index, text in enumerate(lines) if index not in skip}
+    least = min_words - n + 1  # distinct n-grams a line needs to be a candidate
+    if all(max(0, len(w) - n + 1) < least for w in words.values()):
+        return {}  # no line is long enough: skip building the n-grams
+    grams = {index: _ngrams(w, n) for index, w in words.items()}
+    candidates = [i for i, g in grams.items() if len(g) >= least]
     if not candidates:
         return {}
-    lines_with = Counter(gram for g in grams.values() for gram in g)
+    lines_with = Counter(chain.from_iterable(grams.values()))
     drops: dict[int, str] = {}
     for index in sorted(candidates, key=lambda i: (-len(grams[i]), -i)):
         own = grams[index]
@@ -68,6 +69,13 @@ def copied_lines(
             drops[index] = "repeated_text"
             lines_with.subtract(own)
     return drops
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    """The distinct word n-grams of a line, zipped from shifted lists (no slice per position)."""
+    if n < 1:  # degenerate sizes: as slicing gives them
+        return {tuple(words[k : k + n]) for k in range(len(words) - n + 1)}
+    return set(zip(*(words[k:] for k in range(n)), strict=False))  # shifted lists: the shortest ends it
 
 
 class Repetition(DocumentStage):

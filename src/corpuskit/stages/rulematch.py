@@ -83,7 +83,9 @@ class RuleMatcher:
             _needs(p, _text_needed) if len(f) >= _WIDE else None
             for p, f in zip(patterns, firsts, strict=True)
         ]
-        self._anchored_gated = tuple((k, n, re.compile(patterns[k])) for k, n in enumerate(needs) if n is not None)
+        self._anchored_gated = tuple(
+            (k, n, re.compile(patterns[k])) for k, n in enumerate(needs) if n is not None
+        )
         broad = [len(f) >= _BROAD and needs[k] is None for k, f in enumerate(firsts)]
         self._anchored_broad = _named_alternation(patterns, [k for k, b in enumerate(broad) if b])
         narrow = [k for k, n in enumerate(needs) if n is None and not broad[k]]
@@ -179,7 +181,8 @@ class RuleMatcher:
         """The index of the first anchored pattern that matches the line."""
         first = line[:1]
         joined = self._anchored_by_char[first.lower()] if first and first < "\x80" else self._anchored_other
-        found = _first_named(self._anchored_broad, line, _first_named(joined, line, len(self._anchored_rules)))
+        found = _first_named(joined, line, len(self._anchored_rules))
+        found = _first_named(self._anchored_broad, line, found)
         gate = _gateable(line)
         for k, needs, pattern in self._anchored_gated:
             if k > found:
