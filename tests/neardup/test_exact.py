@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.neardup.test_stage import article, edit
 
 from corpuskit.document import Document
 from corpuskit.neardup import NearDup, NearDupOptions
@@ -12,7 +13,6 @@ from corpuskit.neardup.lsh import BandLayout
 from corpuskit.neardup.minhash import Hasher
 from corpuskit.neardup.phases import Settings, Similarity
 from corpuskit.neardup.shingles import jaccard, shingle_set
-from tests.neardup.test_stage import article, edit
 
 
 @pytest.mark.parametrize("mode", ["affine32", "legacy", "fast"])

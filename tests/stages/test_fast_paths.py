@@ -10,8 +10,8 @@ from pathlib import Path
 
 from corpuskit.document import Document, Line, Removal
 from corpuskit.stages.linefeatures import _LETTER_WORD
+from corpuskit.stages.regexinfo import FOLDS_TO_ASCII, gateable, needed_texts, text_needed
 from corpuskit.stages.repetition import _ngrams
-from corpuskit.stages.rulematch import _FOLDS_TO_ASCII, _gateable, _needs, _text_needed
 from corpuskit.stages.textstats import MARK_RANGES
 
 ALL_CHARS = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i < 0xE000)
@@ -20,15 +20,19 @@ ALL_CHARS = "".join(chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i
 def test_folds_to_ascii_are_all_the_non_ascii_characters_an_ascii_letter_matches():
     letter = re.compile("[a-z]", re.IGNORECASE)
     expected = {c for c in ALL_CHARS if not c.isascii() and letter.fullmatch(c)}
-    assert {m.group() for m in _FOLDS_TO_ASCII.finditer(ALL_CHARS)} == expected
-    assert _gateable("Café “quoted”") and not _gateable("Kelvin \u212a")
+    assert {m.group() for m in FOLDS_TO_ASCII.finditer(ALL_CHARS)} == expected
+    assert gateable("Café “quoted”") and not gateable("Kelvin \u212a")
 
 
 def test_text_needed_lists_only_items_without_other_matches():
-    assert _needs(r"(?i:[^|·•]{1,40}\s?[|·•]\s?)", _text_needed) == {("|", False), ("·", True), ("•", True)}
-    assert _needs(r"(?i:©\s*[A-Z]\w+$)", _text_needed) == {("©", True)}
-    assert _needs(r"(?i:\s/\s)", _text_needed) == {("/", False)}  # \s matches more than ASCII spaces
-    assert _needs(r"(?i:straße)", _text_needed) == {("stra", False)}  # ß has case: not listed
+    assert needed_texts(r"(?i:[^|·•]{1,40}\s?[|·•]\s?)", text_needed) == {
+        ("|", False),
+        ("·", True),
+        ("•", True),
+    }
+    assert needed_texts(r"(?i:©\s*[A-Z]\w+$)", text_needed) == {("©", True)}
+    assert needed_texts(r"(?i:\s/\s)", text_needed) == {("/", False)}  # \s matches more than ASCII spaces
+    assert needed_texts(r"(?i:straße)", text_needed) == {("stra", False)}  # ß has case: not listed
 
 
 def test_letter_runs_match_the_per_character_alternation():

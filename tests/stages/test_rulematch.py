@@ -18,16 +18,15 @@ import pytest
 
 from corpuskit.stages.boilerplate import DEFAULT_PACKS
 from corpuskit.stages.linefeatures import line_features
-from corpuskit.stages.rulematch import (
-    RuleMatcher,
-    _ascii_chars,
-    _ascii_needed,
-    _exact_chars,
-    _exact_needed,
-    _heads,
-    _is_word_char,
-    _needs,
+from corpuskit.stages.regexinfo import (
+    ascii_chars,
+    ascii_needed,
+    exact_chars,
+    exact_needed,
+    match_heads,
+    needed_texts,
 )
+from corpuskit.stages.rulematch import RuleMatcher, _is_word_char
 from corpuskit.stages.rulepacks import Rule, load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -320,33 +319,38 @@ def test_same_rule_on_benchmark_pages(matcher):
 
 # -- the prefix analysis -------------------------------------------------------------------------
 def test_heads_of_lowered_patterns():
-    assert _heads(r"cookies? policy", 3, _exact_chars, 64) == {"coo"}
-    assert _heads(r"(?:sign|log) in", 3, _exact_chars, 64) == {"sig", "log"}
-    assert _heads(r"(?:don.t|do not) have", 3, _exact_chars, 64) == {"don", "do "}
-    assert _heads(r"e-?mail", 3, _exact_chars, 64) == {"e-m", "ema"}
-    assert _heads(r"[£$€]\d", 3, _exact_chars, 64) is None  # \d: too many characters
-    assert _heads(r"ok", 3, _exact_chars, 64) == {"ok"}  # shorter than a key: not indexed
-    assert _heads(r"(?:a|b)(?:c|d)(?:e|f)", 3, _exact_chars, 4) is None  # too many prefixes
-    assert _heads(r"(?i:abc)", 3, _exact_chars, 64) is None  # case-insensitive: not listed exactly
-    assert _heads(r"(a)\1", 3, _exact_chars, 64) is None
+    assert match_heads(r"cookies? policy", 3, exact_chars, 64) == {"coo"}
+    assert match_heads(r"(?:sign|log) in", 3, exact_chars, 64) == {"sig", "log"}
+    assert match_heads(r"(?:don.t|do not) have", 3, exact_chars, 64) == {"don", "do "}
+    assert match_heads(r"e-?mail", 3, exact_chars, 64) == {"e-m", "ema"}
+    assert match_heads(r"[£$€]\d", 3, exact_chars, 64) is None  # \d: too many characters
+    assert match_heads(r"ok", 3, exact_chars, 64) == {"ok"}  # shorter than a key: not indexed
+    assert match_heads(r"(?:a|b)(?:c|d)(?:e|f)", 3, exact_chars, 4) is None  # too many prefixes
+    assert match_heads(r"(?i:abc)", 3, exact_chars, 64) is None  # case-insensitive: not listed exactly
+    assert match_heads(r"(a)\1", 3, exact_chars, 64) is None
 
 
 def test_first_characters_of_anchored_patterns():
-    assert _heads(r"(?i:Read more)", 1, _ascii_chars, 128) == {"r"}
-    assert _heads(r"(?-i:[A-C]x)", 1, _ascii_chars, 128) == {"a", "b", "c"}
-    assert _heads(r"(?i:\s*ſubscribe)", 1, _ascii_chars, 128) >= {" ", "s"}  # ſ matches s
-    assert _heads(r"(?i:\u212aeep)", 1, _ascii_chars, 128) == {"k"}  # the Kelvin sign matches k
-    assert "" in _heads(r"(?i:x?)", 1, _ascii_chars, 128)  # can match nothing: not indexed
+    assert match_heads(r"(?i:Read more)", 1, ascii_chars, 128) == {"r"}
+    assert match_heads(r"(?-i:[A-C]x)", 1, ascii_chars, 128) == {"a", "b", "c"}
+    assert match_heads(r"(?i:\s*ſubscribe)", 1, ascii_chars, 128) >= {" ", "s"}  # ſ matches s
+    assert match_heads(r"(?i:\u212aeep)", 1, ascii_chars, 128) == {"k"}  # the Kelvin sign matches k
+    assert "" in match_heads(r"(?i:x?)", 1, ascii_chars, 128)  # can match nothing: not indexed
 
 
 def test_needed_texts():
-    assert _needs(r"(?i:[^.!?]{1,60} (?:says|wrote):$)", _ascii_needed) == {("says", False), ("wrote", False)}
-    assert _needs(r"(?i:[^.!?]{1,60} (?:says|said):$)", _ascii_needed) == {(" sa", False)}  # common prefix
-    assert _needs(r"(?-i:\((?:Reuters|AFP)\))", _ascii_needed) == {("Reuters", True), ("AFP", True)}
-    assert _needs(r"(?i:(?:a|b*)c)", _ascii_needed) == {("c", False)}
-    assert _needs(r"(?i:écrit)", _ascii_needed) == set()  # no ASCII line can match it
-    assert _needs(r"\d+", _ascii_needed) is None
-    assert _needs(r"(?:\d+ )?(?:issues?|weeks?) for", _exact_needed) == {(" for", True)}
+    assert needed_texts(r"(?i:[^.!?]{1,60} (?:says|wrote):$)", ascii_needed) == {
+        ("says", False),
+        ("wrote", False),
+    }
+    assert needed_texts(r"(?i:[^.!?]{1,60} (?:says|said):$)", ascii_needed) == {
+        (" sa", False)
+    }  # common prefix
+    assert needed_texts(r"(?-i:\((?:Reuters|AFP)\))", ascii_needed) == {("Reuters", True), ("AFP", True)}
+    assert needed_texts(r"(?i:(?:a|b*)c)", ascii_needed) == {("c", False)}
+    assert needed_texts(r"(?i:écrit)", ascii_needed) == set()  # no ASCII line can match it
+    assert needed_texts(r"\d+", ascii_needed) is None
+    assert needed_texts(r"(?:\d+ )?(?:issues?|weeks?) for", exact_needed) == {(" for", True)}
 
 
 def test_finder_boundary_is_the_hand_checked_one():
