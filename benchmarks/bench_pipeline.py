@@ -19,6 +19,9 @@ RSS is its own:
   a fraction of the time, since the other stages keep no corpus-wide state, and ``-`` (no stages)
   the reader, runner and writer alone.
 
+The timed steps run ``--repeat`` rounds (default 3), interleaved, and each keeps its median run
+(``runs_seconds`` lists all): single runs on a shared 2-core machine moved by up to 20%.
+
 Writes ``benchmarks/results/pipeline.json`` (ratios under ``ratios``) and prints a summary. The
 machine's load average is recorded next to each timing: numbers from a busy machine are not
 comparable, so re-run when ``load_before`` is high.
@@ -180,6 +183,15 @@ def datatrove(python: str, path: Path, workers: int, limit: int) -> dict:
     return result
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median time (the slower middle one of an even count), with every run's
+    seconds beside it: one run on a shared machine can be 20% off either way."""
+    ordered = sorted(runs, key=lambda run: run["seconds"])
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["runs_seconds"] = [round(run["seconds"], 3) for run in runs]
+    return chosen
+
+
 def ratio(a: dict | None, b: dict | None) -> float | None:
     if not a or not b:
         return None
@@ -201,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", default="", help="comma-separated subset of: io,naive,local,dask,datatrove,mem")
     parser.add_argument("--out", default=str(RESULTS / "pipeline.json"))
     parser.add_argument("--merge", default="", help="results JSON of an earlier run whose steps are reused")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the timed steps; each keeps its median")
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(","))) or {"io", "naive", "local", "dask", "datatrove", "mem"}
     main_corpus = corpus(args.n)
@@ -218,14 +231,19 @@ def main(argv: list[str] | None = None) -> None:
         for workers in (1, 2):
             steps.append(("datatrove", f"datatrove_{workers}",
                           lambda w=workers: datatrove(args.datatrove_python, main_corpus, w, args.datatrove_docs)))  # fmt: skip
-    if args.big:
-        steps.append(("mem", "mem_small", lambda: clean_run(main_corpus, 2, "local", args.mem_stages)))
-        steps.append(("mem", "mem_big", lambda: clean_run(corpus(args.big), 2, "local", args.mem_stages)))
-    for group, name, step in steps:
-        if group in only:
+    steps = [step for step in steps if step[0] in only]
+    runs: dict[str, list[dict]] = {}
+    for round_ in range(max(1, args.repeat)):  # interleaved: a machine that slows down hits every step
+        for _, name, step in steps:
+            print(f"running {name} (round {round_ + 1}) ...", file=sys.stderr, flush=True)
+            runs.setdefault(name, []).append(step())
+            print(f"  {name}: {json.dumps(runs[name][-1])[:300]}", file=sys.stderr, flush=True)
+    for name, done in runs.items():
+        results[name] = median_run(done)
+    if args.big and "mem" in only:
+        for name, path in (("mem_small", main_corpus), ("mem_big", corpus(args.big))):
             print(f"running {name} ...", file=sys.stderr, flush=True)
-            results[name] = step()
-            print(f"  {name}: {json.dumps(results[name])[:300]}", file=sys.stderr, flush=True)
+            results[name] = clean_run(path, 2, "local", args.mem_stages)
     r = results.get
     results["ratios"] = {
         "local_1_vs_io": ratio(r("local_1"), r("io")),
