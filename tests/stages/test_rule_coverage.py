@@ -163,6 +163,28 @@ FURNITURE = [
     ("Penulis: Budi Santoso", "byline"),
     ("Hak cipta dilindungi undang-undang", "legal_footer"),
     ("Masuk untuk berkomentar", "login_prompt"),
+    # Czech, Romanian, Hungarian, Finnish, Ukrainian
+    ("Čtěte také: Vláda schválila rozpočet na příští rok", "read_more"),
+    ("Nejčtenější", "related_heading"),
+    ("Všechna práva vyhrazena.", "legal_footer"),
+    ("Foto: ČTK/Michal Krumphanzl", "photo_credit_line"),
+    ("Citește și: Guvernul a aprobat bugetul", "read_more"),
+    ("Cele mai citite", "related_heading"),
+    ("Publicitate", "advertisement"),
+    ("Toate drepturile rezervate", "legal_footer"),
+    ("Olvassa el ezt is: Emelkedik a benzin ára", "read_more"),
+    ("Hirdetés", "advertisement"),
+    ("Minden jog fenntartva.", "legal_footer"),
+    ("Fotó: MTI/Koszticsák Szilárd", "photo_credit_line"),
+    ("Lue myös: Hallitus esittää veronkevennyksiä", "read_more"),
+    ("Luetuimmat", "related_heading"),
+    ("Mainos", "advertisement"),
+    ("Kaikki oikeudet pidätetään", "legal_footer"),
+    ("Kuva: Lehtikuva / Markku Ulander", "photo_credit_line"),
+    ("Читайте також: Уряд ухвалив бюджет на наступний рік", "read_more"),
+    ("Найпопулярніше", "related_heading"),
+    ("Усі права захищені", "legal_footer"),
+    ("Коментарі (7)", "comments"),
 ]
 
 
@@ -211,6 +233,11 @@ PROSE = [
     "İlgili bakanlık açıklamayı salı günü yaptı.",
     "Iklan politik dilarang selama masa tenang pemilu.",
     "Baca tulis menjadi fokus program pemerintah tahun ini.",
+    "Čtenáři mohou komentáře k článku posílat do pátku, uvedla redakce.",
+    "Publicitatea electorală este interzisă în ziua votului.",
+    "A hirdetés szerint a cég tavasszal új munkatársakat keres.",
+    "Kuvat ja videot julkaistaan tiistaina, kertoi ministeriö.",
+    "Фото з місця події опублікувала поліція у вівторок.",
 ]
 
 

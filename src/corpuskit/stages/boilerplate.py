@@ -37,7 +37,10 @@ _TOKEN = re.compile(r"\w+")
 K = TypeVar("K")
 V = TypeVar("V")
 _CACHE_SIZE = 50_000  # lines remembered per classifier (features, rule, share row); emptied when full
-DEFAULT_PACKS = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "sv", "da", "no", "tr", "id", "common")  # earlier packs win ties
+DEFAULT_PACKS = (  # earlier packs win ties
+    *("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "sv", "da", "no", "tr", "id"),
+    *("cs", "ro", "hu", "fi", "uk", "common"),
+)
 DEFAULT_STOPWORDS = (
     *("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "pl", "sv", "tr", "ar", "hi", "uk", "cs"),
     *("el", "ro", "hu", "da", "no", "vi", "ca", "fa", "he", "bg", "sk", "hr"),
