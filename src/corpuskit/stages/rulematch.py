@@ -87,13 +87,13 @@ class RuleMatcher:
         self._anchored_broad = _named_alternation(patterns, [k for k, b in enumerate(broad) if b])
         narrow = [k for k, n in enumerate(needs) if n is None and not broad[k]]
         self._anchored_other = _named_alternation(patterns, narrow)  # lines starting outside ASCII
-        compiled: dict[tuple[int, ...], re.Pattern[str] | None] = {}
-        self._anchored_by_char = {}
-        for c in sorted(everything):
-            ks = tuple(k for k in narrow if c in firsts[k])
-            if ks not in compiled:  # first characters with the same patterns share one
-                compiled[ks] = _named_alternation(patterns, ks)
-            self._anchored_by_char[c] = compiled[ks]
+        # the alternation of each first character is compiled when a line first starts with it
+        # (compiling all of them took most of the matcher's build); characters with the same
+        # patterns share one
+        self._anchored_patterns = patterns
+        self._anchored_keys = {c: tuple(k for k in narrow if c in firsts[k]) for c in sorted(everything)}
+        self._anchored_by_keys: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        self._anchored_by_char: dict[str, re.Pattern[str] | None] = {}
 
     def _init_lowered(self, lowered: list[tuple[Rule, bool, str]]) -> None:
         """Index the unanchored lower-cased patterns by the first three characters of their matches.
@@ -179,7 +179,7 @@ class RuleMatcher:
     def _find_anchored(self, line: str, low: str) -> int | None:
         """The index of the first anchored pattern that matches the line."""
         first = line[:1]
-        joined = self._anchored_by_char[first.lower()] if first and first < "\x80" else self._anchored_other
+        joined = self._anchored_for(first.lower()) if first and first < "\x80" else self._anchored_other
         found = _first_named(joined, line, len(self._anchored_rules))
         found = _first_named(self._anchored_broad, line, found)
         gate = regexinfo.gateable(line)
@@ -191,6 +191,17 @@ class RuleMatcher:
             if pattern.match(line):
                 return k
         return found if found < len(self._anchored_rules) else None
+
+    def _anchored_for(self, char: str) -> re.Pattern[str] | None:
+        """The alternation of the anchored patterns that can match a line starting with ``char``."""
+        try:
+            return self._anchored_by_char[char]
+        except KeyError:
+            keys = self._anchored_keys[char]
+            if keys not in self._anchored_by_keys:
+                self._anchored_by_keys[keys] = _named_alternation(self._anchored_patterns, keys)
+            joined = self._anchored_by_char[char] = self._anchored_by_keys[keys]
+            return joined
 
     def _find_lowered(self, low: str, words: int) -> Rule | None:
         """The first pattern that matches at the earliest position, visiting the positions where a
