@@ -221,6 +221,19 @@ def test_bad_packs_and_patterns_are_config_errors(tmp_path: Path):
         load_rules([], extra_patterns={"bad": "("})
 
 
+def test_patterns_that_cannot_be_joined_are_config_errors():
+    """Patterns are joined into alternations: a group name or a back-reference would clash."""
+    with pytest.raises(ConfigError, match="named groups"):
+        parse_pack("[rules.x]\npatterns = ['^(?P<who>By) ', '^(?P<who>Von) ']\n", "x.toml")
+    with pytest.raises(ConfigError, match="back-references"):
+        load_rules([], extra_patterns={"echo": r"\b(\w+) \1\b"})
+    plain = load_rules([], extra_patterns={"group": "^(Sponsored|Promoted) by "})
+    assert Classifier(BoilerplateOptions(packs=(), extra_patterns={"group": "^(Sponsored|Promoted) by "})).pack_rule(
+        "Sponsored by Acme"
+    ) == "group"
+    assert plain[0].patterns
+
+
 def test_word_limit_keeps_long_prose_safe(classifier: Classifier):
     short = "Subscribe to our newsletter"
     long = short + " " + " ".join(["because the story of the harbour is long and worth telling"] * 6)

@@ -107,6 +107,24 @@ def _item_heads(op: object, av: object, k: int, chars: _Chars, flags: int, limit
     raise _Unknown  # back-references, conditionals
 
 
+def has_backreference(pattern: str) -> bool:
+    """Whether the pattern refers back to one of its groups (``\\1``, ``(?P=name)``, ``(?(1)...)``)."""
+    refs = (_sc.GROUPREF, _sc.GROUPREF_EXISTS, getattr(_sc, "GROUPREF_IGNORE", _sc.GROUPREF))
+
+    def walk(items: object) -> bool:
+        for op, av in items:  # type: ignore[attr-defined]
+            if op in refs:
+                return True
+            for arg in av if isinstance(av, (tuple, list)) else ():
+                if isinstance(arg, _sre_parse.SubPattern) and walk(arg):
+                    return True
+                if isinstance(arg, list) and any(isinstance(x, _sre_parse.SubPattern) and walk(x) for x in arg):
+                    return True
+        return False
+
+    return walk(_sre_parse.parse(pattern))
+
+
 def keyed_heads(pattern: str) -> tuple[set[str], set[str]] | None:
     """(keys, prefixes) of a lower-cased pattern: the first three characters of its matches, by
     which it is indexed, and their first ``_PREFIX`` characters (the keys when those cannot be

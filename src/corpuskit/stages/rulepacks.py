@@ -16,6 +16,7 @@ from pathlib import Path
 import tomllib
 
 from corpuskit.options import ConfigError
+from corpuskit.stages import regexinfo
 
 ACTIONS = ("drop", "end", "final")
 
@@ -58,10 +59,9 @@ def parse_pack(text: str, where: str) -> list[Rule]:
         ignore_case = bool(table.get("ignore_case", True))
         patterns = tuple(table.get("patterns") or ())
         for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"rule {name!r} in {where}: bad pattern {pattern!r}: {exc}") from exc
+            problem = pattern_problem(pattern)
+            if problem:
+                raise ConfigError(f"rule {name!r} in {where}: bad pattern {pattern!r}: {problem}")
         patterns = tuple(_scoped(p, ignore_case) for p in patterns)
         rules.append(
             Rule(
@@ -75,6 +75,20 @@ def parse_pack(text: str, where: str) -> list[Rule]:
             )
         )
     return rules
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a rule pattern, or None. Patterns are joined into alternations
+    (see ``rulematch``), so a group name or a back-reference would clash with other patterns'."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        return str(exc)
+    if compiled.groupindex:
+        return "named groups (?P<name>...) are not allowed: patterns are joined into one regex; use (?:...)"
+    if compiled.groups and regexinfo.has_backreference(pattern):
+        return "back-references are not allowed: patterns are joined into one regex"
+    return None
 
 
 def _scoped(pattern: str, ignore_case: bool) -> str:
@@ -121,9 +135,8 @@ def load_rules(
         for rule in parse_pack(text, str(path)):
             add(rule)
     for name, pattern in (extra_patterns or {}).items():
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"extra pattern {name!r}: {exc}") from exc
+        problem = pattern_problem(pattern)
+        if problem:
+            raise ConfigError(f"extra pattern {name!r}: {problem}")
         add(Rule(name=name, category="user", action="drop", max_words=0, patterns=(_scoped(pattern, True),)))
     return list(merged.values())
