@@ -129,12 +129,11 @@ def sign_all(texts: list[str], options: NearDupOptions) -> tuple:
     hasher = Hasher(options.hashing, options.num_perm, options.seed)
     sets = ShingleSets(hasher.hash_dtype)
     sigs, keys = [], []
-    for batch, batch_keys, hashes, offsets in hasher.sign_batches(texts, options.ngram):
+    for batch, batch_keys, hashes in hasher.sign_batches(texts, options.ngram):
         sigs.append(batch)
         keys.append(batch_keys)
-        bounds = offsets.tolist()
-        for i in range(len(batch_keys)):
-            sets.append(hashes[bounds[i] : bounds[i + 1]].astype(hasher.hash_dtype).tobytes())
+        for text_hashes in hashes:
+            sets.append(text_hashes)
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     return np.vstack(sigs), np.concatenate(keys), lengths, sets
 

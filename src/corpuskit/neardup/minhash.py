@@ -210,25 +210,22 @@ class Hasher:
             return poly_hashes(folded, starts, ends)
         return sha1_hashes(folded, starts, ends)
 
-    def sign_folded(self, folded: bytes, ngram: int) -> np.ndarray:
-        """Signature of an already folded text (see ``shingles.fold``)."""
-        return self.signature_from_hashes(self._hashes(folded, *shingle_bounds(folded, ngram)))
-
     def sign(self, text: str, ngram: int = 5) -> tuple[np.ndarray, int]:
         """Signature (uint32 array) and exact-duplicate key of one cleaned text."""
-        folded = fold(text)
-        return self.sign_folded(folded, ngram), text_key(folded)
+        signature, key, _ = self.sign_with_hashes(text, ngram)
+        return signature, key
 
     @property
     def hash_dtype(self) -> str:
-        """The stored type of one shingle hash (``shingle_hashes``): 64-bit in ``fast`` mode."""
+        """The stored type of one shingle hash (``exact.ShingleSets``): 64-bit in ``fast`` mode."""
         return "<u8" if self.mode == "fast" else "<u4"
 
-    def sign_with_hashes(self, text: str, ngram: int = 5) -> tuple[np.ndarray, int, np.ndarray]:
-        """``sign`` plus the shingle hashes the signature was computed from (for exact Jaccard)."""
+    def sign_with_hashes(self, text: str, ngram: int = 5) -> tuple[np.ndarray, int, bytes]:
+        """``sign`` plus the shingle hashes the signature was computed from, as ``hash_dtype``
+        bytes (what ``exact.ShingleSets`` stores for exact Jaccard)."""
         folded = fold(text)
         hashes = self._hashes(folded, *shingle_bounds(folded, ngram))
-        return self.signature_from_hashes(hashes), text_key(folded), hashes
+        return self.signature_from_hashes(hashes), text_key(folded), hashes.astype(self.hash_dtype).tobytes()
 
     def sign_many(self, texts: Iterable[str], ngram: int = 5) -> tuple[np.ndarray, np.ndarray]:
         """Signatures ``(N, num_perm)`` uint32 and keys ``(N,)`` uint64 for a partition of texts.
@@ -243,9 +240,9 @@ class Hasher:
 
     def sign_batches(
         self, texts: Iterable[str], ngram: int = 5
-    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """``sign_many`` batch by batch, with each batch's shingle hashes: ``(signatures, keys,
-        hashes, offsets)``, text ``i`` of the batch hashed at ``hashes[offsets[i]:offsets[i + 1]]``."""
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, list[bytes]]]:
+        """``sign_many`` batch by batch, with each text's shingle hashes as ``sign_with_hashes``
+        gives them: ``(signatures, keys, hashes)``."""
         keys, batch, tokens = [], [], 0
         for text in texts:
             folded = fold(text)
@@ -260,10 +257,12 @@ class Hasher:
 
     def _sign_batch(
         self, folded: list[bytes], keys: list[int], ngram: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
         blob, starts, ends, offsets = shingle_spans(folded, ngram)
         hashes = self._hashes(blob, starts, ends)
-        return self.signatures_from_hashes(hashes, offsets), np.array(keys, dtype=np.uint64), hashes, offsets
+        stored, bounds = hashes.astype(self.hash_dtype), offsets.tolist()
+        per_text = [stored[a:b].tobytes() for a, b in zip(bounds, bounds[1:], strict=False)]
+        return self.signatures_from_hashes(hashes, offsets), np.array(keys, dtype=np.uint64), per_text
 
     def to_datasketch(self, signature: np.ndarray) -> LeanMinHash:
         """A datasketch ``LeanMinHash`` holding ``signature`` (compatible modes only)."""

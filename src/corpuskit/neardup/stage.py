@@ -120,21 +120,20 @@ class NearDup(CorpusStage):
         """Signs the batch at once (``Hasher.sign_batches``: same signatures, less numpy overhead)."""
         if not self.options.enabled or not docs:
             return
-        done = 0
-        for signatures, keys, hashes, offsets in self.hasher.sign_batches(
-            [d.text for d in docs], self.options.ngram
-        ):
-            bounds = offsets.tolist()
-            for i, (signature, key) in enumerate(zip(signatures, keys.tolist(), strict=True)):
-                self._store(docs[done + i], signature, key, hashes[bounds[i] : bounds[i + 1]])
-            done += len(keys)
+        signed = (
+            row
+            for signatures, keys, hashes in self.hasher.sign_batches([d.text for d in docs], self.options.ngram)
+            for row in zip(signatures, keys.tolist(), hashes, strict=True)
+        )
+        for doc, (signature, key, hashes) in zip(docs, signed, strict=True):
+            self._store(doc, signature, key, hashes)
 
-    def _store(self, doc: Document, signature: np.ndarray, key: int, hashes: np.ndarray) -> None:
+    def _store(self, doc: Document, signature: np.ndarray, key: int, hashes: bytes) -> None:
         """What ``prepare`` leaves on a document for ``observe``."""
         doc.metadata[SIGNATURE_KEY] = signature.astype("<u4").tobytes()
         doc.metadata[TEXT_KEY] = key
         if self.options.exact_band > 0:
-            doc.metadata[SHINGLES_KEY] = hashes.astype(self.hasher.hash_dtype, copy=False).tobytes()
+            doc.metadata[SHINGLES_KEY] = hashes
 
     def observe(self, doc: Document) -> None:
         if not self.options.enabled:

@@ -150,20 +150,21 @@ class RuleMatcher:
 
     def _find(self, line: str, words: int = 0) -> Rule | None:
         low = line.lower()
-        k = self._find_anchored(line, low)
+        gate = regexinfo.gateable(line)  # whether needed texts can rule patterns out on this line
+        k = self._find_anchored(line, low, gate)
         if k is not None:
             return self._anchored_rules[k]
         if self._lowered:
             rule = self._find_lowered(low, words)
             if rule is not None:
                 return rule
-        return self._find_exact(line, low) if self._exact_joined is not None else None
+        return self._find_exact(line, low, gate) if self._exact_joined is not None else None
 
-    def _find_exact(self, line: str, low: str) -> Rule | None:
+    def _find_exact(self, line: str, low: str, gate: bool) -> Rule | None:
         """The first case-sensitive pattern that matches at the earliest position. Only the patterns
         whose needed texts the line holds are searched, one by one (most lines hold none); on a
         line where those texts say nothing (see ``regexinfo.gateable``) the alternation finds the position."""
-        if not regexinfo.gateable(line):
+        if not gate:
             hit = self._exact_joined.search(line)  # type: ignore[union-attr]
             if hit is None:
                 return None
@@ -176,13 +177,12 @@ class RuleMatcher:
                     found, first = rule, hit.start()
         return found
 
-    def _find_anchored(self, line: str, low: str) -> int | None:
+    def _find_anchored(self, line: str, low: str, gate: bool) -> int | None:
         """The index of the first anchored pattern that matches the line."""
         first = line[:1]
         joined = self._anchored_for(first.lower()) if first and first < "\x80" else self._anchored_other
         found = _first_named(joined, line, len(self._anchored_rules))
         found = _first_named(self._anchored_broad, line, found)
-        gate = regexinfo.gateable(line)
         for k, needs, pattern in self._anchored_gated:
             if k > found:
                 break
