@@ -9,9 +9,10 @@ RSS is its own:
 - ``io``: a plain read-JSONL/write-JSONL pass with the stdlib ``json`` (the I/O limit);
 - ``naive``: ftfy ``fix_text`` on every document + langdetect on its first 1,000 characters +
   datasketch ``MinHash.bulk`` over word 5-grams, single process (the libraries composed naively);
-- ``local_1``, ``local_2``: ``corpuskit clean`` (default stages, JSONL in and out) with 1 and 2
-  workers; ``dask_2``: the same on a 2-worker Dask LocalCluster; each with the per-stage seconds of
-  its manifest (summed over workers) and the peak RSS of the driver and of the largest worker;
+- ``local_1``, ``local_2``: ``corpuskit clean`` (default stages, JSONL in and out, and the review
+  report the default run writes last) with 1 and 2 workers; ``dask_2``: the same on a 2-worker Dask
+  LocalCluster; each with the per-stage seconds of its manifest (summed over workers) plus the
+  report's, and the peak RSS of the driver and of the largest worker;
 - ``datatrove_1``/``_2``: ``bench_datatrove_pipeline.py`` in datatrove's own venv (no LanguageFilter);
 - ``mem_small``/``mem_big``: ``--workers 2`` over ``--n`` and ``--big`` documents, for peak RSS at
   10x the corpus. ``--mem-stages`` picks the stages (default: all); on a slow or busy machine
@@ -136,7 +137,7 @@ def _run(path: str, out: str, workers: int, executor: str, stages: str) -> None:
     from corpuskit.config import Config
     from corpuskit.executors import make_executor
     from corpuskit.pipeline import Pipeline
-    from corpuskit.runner import clean_to_dir
+    from corpuskit.runner import clean_to_dir, write_review_report
 
     config = Config()
     if stages:  # "-": no stages at all (the reader, runner and writer alone)
@@ -145,11 +146,15 @@ def _run(path: str, out: str, workers: int, executor: str, stages: str) -> None:
     pipeline = Pipeline.from_config(config, make_executor(workers, executor))
     started = time.perf_counter()
     summary = clean_to_dir([path], out, config, pipeline=pipeline, report=False)
+    cleaned = time.perf_counter()
+    write_review_report(Path(out))  # what the default run does last, timed on its own
     seconds = time.perf_counter() - started
     manifest = json.loads((Path(out) / "manifest.json").read_text())
+    stage_seconds = {k: v["seconds"] for k, v in manifest["stages"].items()}
+    stage_seconds["report"] = round(time.perf_counter() - cleaned, 3)
     print(json.dumps({
         "executor": executor, "workers": workers, "stages": list(config.run.stages), "documents": summary.documents_in, "kept": summary.kept,
-        "seconds": seconds, "stage_seconds": {k: v["seconds"] for k, v in manifest["stages"].items()},
+        "seconds": seconds, "stage_seconds": stage_seconds,
         "neardup_counts": manifest["stages"].get("neardup", {}).get("reasons", {}),
         "peak_rss_mb_driver": round(_peak_rss_kb() / 1024, 1),
         "peak_rss_mb_largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),

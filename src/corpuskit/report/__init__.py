@@ -35,7 +35,8 @@ def write_report(
     """Write ``OUT/report.html`` (or ``.md`` / ``.txt``) from the files of a run and return its path."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return save(load_output(Path(out_dir)), fmt, max_bytes, dest)
+    with load_output(Path(out_dir)) as out:
+        return save(out, fmt, max_bytes, dest)
 
 
 def save(out: Output, fmt: str = "html", max_bytes: int = DEFAULT_MAX_BYTES, dest: Path | None = None) -> Path:

@@ -35,12 +35,12 @@ def _load(out_dir: Path) -> Output:
               help="HTML only: embed at most this many MB of document text, sampling beyond it.")
 def report(out_dir: Path, fmt: str, output: Path | None, max_mb: float) -> None:
     """Write the review report of the run in OUT, without cleaning again."""
-    out = _load(out_dir)
     max_bytes = int(max_mb * 1e6)
-    if output is not None and str(output) == "-":
-        sys.stdout.write(render(out, fmt, max_bytes))
-        return
-    click.echo(str(save(out, fmt, max_bytes, dest=output)))
+    with _load(out_dir) as out:
+        if output is not None and str(output) == "-":
+            sys.stdout.write(render(out, fmt, max_bytes))
+            return
+        click.echo(str(save(out, fmt, max_bytes, dest=output)))
 
 
 @click.command()
@@ -50,11 +50,11 @@ def report(out_dir: Path, fmt: str, output: Path | None, max_mb: float) -> None:
 @click.option("--rules/--no-rules", default=True, show_default=True, help="Name the rule after each removed line.")
 def diff(out_dir: Path, doc_id: str, context: int, rules: bool) -> None:
     """Coloured unified diff of DOC_ID's base text against its kept text."""
-    out = _load(out_dir)
-    try:
-        renderable = diff_renderable(out, doc_id, context, rules)
-    except KeyError as exc:
-        raise click.ClickException(exc.args[0]) from exc
+    with _load(out_dir) as out:
+        try:
+            renderable = diff_renderable(out, doc_id, context, rules)
+        except KeyError as exc:
+            raise click.ClickException(exc.args[0]) from exc
     Console(highlight=False, soft_wrap=True).print(renderable)
 
 
@@ -62,7 +62,8 @@ def diff(out_dir: Path, doc_id: str, context: int, rules: bool) -> None:
 @_OUT
 def stats(out_dir: Path) -> None:
     """Per-rule table of removed characters (and rejections by reason) for the run in OUT."""
-    Console(highlight=False).print(stats_renderable(_load(out_dir)))
+    with _load(out_dir) as out:
+        Console(highlight=False).print(stats_renderable(out))
 
 
 COMMANDS = [report, diff, stats]

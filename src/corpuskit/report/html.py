@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from typing import Any
 
 from corpuskit.report.configtext import config_toml, keep_pattern_stages
 from corpuskit.report.load import DocRecord, Output, without_gc
-from corpuskit.report.summary import Summary, anchor_for, stable_rank, summarize
+from corpuskit.report.summary import Summary, anchor_for, keep_top, stable_rank, summarize
 
 DEFAULT_MAX_BYTES = 20_000_000  # docs/report.md: 17 MB for 10,000 documents opened in 2-5 s in headless chromium
 PER_GROUP = 20  # documents with text guaranteed per rule, rejection reason and near-duplicate cluster
@@ -45,10 +46,15 @@ def json_for_script(data: Any) -> str:
 class Sampling:
     """Which documents carry their text in the page, and why the others do not."""
 
-    with_text: set[int]
-    listed: set[int]
+    with_text: set[int]  # document orders
+    list_all: bool  # every document gets an index row (else only those with text)
+    docs_total: int
     text_bytes: int
     budget: int
+
+    @property
+    def docs_listed(self) -> int:
+        return self.docs_total if self.list_all else len(self.with_text)
 
 
 def _segments(doc: DocRecord, rule_index: dict[str, int]) -> list[list[Any]]:
@@ -68,7 +74,7 @@ def _json_size(doc: DocRecord) -> int:
     return size + (spans + 1) * 8 + spans * (10 + len(str(doc.base_len)))
 
 
-def _row(doc: DocRecord, rule_index: dict[str, int]) -> dict[str, Any]:
+def _row(doc: DocRecord, rules: list[int]) -> dict[str, Any]:
     rej = doc.rejection
     stages = sorted({s.stage for s in doc.spans} | ({rej["stage"]} if rej and rej.get("stage") else set()))
     meta = {k: str(doc.metadata[k]) for k in ("title", "url") if doc.metadata.get(k)}
@@ -91,7 +97,7 @@ def _row(doc: DocRecord, rule_index: dict[str, int]) -> dict[str, Any]:
         "n": doc.base_len,
         "rm": doc.removed_chars,
         "sh": round(doc.removed_share, 4),
-        "rules": sorted(rule_index[k] for k in doc.rule_keys),
+        "rules": sorted(rules),
         "stages": stages,
         "ord": doc.order,
         "meta": meta,
@@ -100,57 +106,113 @@ def _row(doc: DocRecord, rule_index: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def choose_sample(out: Output, summary: Summary, row_bytes: list[int], text_bytes: list[int],
-                  max_bytes: int) -> Sampling:
+_Cost = tuple[int, int, int]  # (order, bytes of its text in the page, bytes of its index row)
+
+
+class SampleCandidates:
+    """Collected during the summary's pass, for ``choose_sample``: the documents each priority
+    group may show, and the head of the uniform sample, with what each would cost in the page.
+
+    Bounded: at most ``PER_GROUP`` documents per rule and per rejection reason, the documents of
+    near-duplicate clusters (as many as the summary lists), and the uniform sample's first
+    documents by hash worth twice the budget.
+    """
+
+    def __init__(self, max_bytes: int, top: int) -> None:
+        self.max_bytes = max_bytes
+        self.top = top
+        self.docs = 0
+        self.row_bytes = 0
+        self.rows: list[tuple[dict[str, Any], list[str]]] | None = []  # while they fit in the reserve
+        self.lost: list[tuple[float, int, _Cost]] = []
+        self.by_rule: dict[str, list[tuple[float, int, _Cost]]] = {}
+        self.by_reason: dict[str, list[_Cost]] = {}
+        self.in_clusters: dict[str, _Cost] = {}
+        self.uniform: list[tuple[int, int, _Cost]] = []  # max-heap by hash: (-hash, -order, cost)
+        self.uniform_bytes = 0
+
+    def visit(self, doc: DocRecord) -> None:
+        self.docs += 1
+        index_row = _row(doc, [_MAX_RULE_INDEX] * len(doc.rule_stats))
+        row = len(json_for_script(index_row).encode()) + 1
+        self.row_bytes += row
+        if self.rows is not None and self.row_bytes <= self.max_bytes // 4:
+            self.rows.append((index_row, list(doc.rule_stats)))
+        else:
+            self.rows = None  # too many for every document to be listed
+        cost = (doc.order, _json_size(doc), row)
+        rank = (doc.removed_share, -doc.order)
+        for key in doc.rule_stats:
+            keep_top(self.by_rule.setdefault(key, []), rank, cost, PER_GROUP)
+        if doc.rejection is None:
+            if doc.spans:
+                keep_top(self.lost, rank, cost, self.top)
+            if doc.metadata.get("dup_cluster") is not None:
+                self.in_clusters[doc.id] = cost
+        else:
+            firsts = self.by_reason.setdefault(doc.rejection["reason"], [])
+            if len(firsts) < PER_GROUP:
+                firsts.append(cost)
+            if doc.rejection.get("duplicate_of"):
+                self.in_clusters[doc.id] = cost
+        heapq.heappush(self.uniform, (-int(stable_rank(doc.id)[:16], 16), -doc.order, cost))
+        self.uniform_bytes += cost[1] + cost[2]
+        while self.uniform_bytes > 2 * self.max_bytes and self.uniform:
+            self.uniform_bytes -= sum(heapq.heappop(self.uniform)[2][1:])
+
+
+_MAX_RULE_INDEX = 9999  # rows are measured before the rules are numbered: a wide number errs high
+
+
+def _best(heap: list[tuple[float, int, _Cost]]) -> list[_Cost]:
+    return [cost for _, _, cost in sorted(heap, key=lambda e: (-e[0], -e[1]))]
+
+
+def choose_sample(found: SampleCandidates, summary: Summary, max_bytes: int) -> Sampling:
     """Pick the documents whose text fits in ``max_bytes``, most useful to a reviewer first.
 
     Index rows for every document are reserved first when they take at most a quarter of the budget
     (so filters and counts cover the whole run); past that only documents with text are listed.
     """
-    docs = out.docs
-    reserve = sum(row_bytes) if sum(row_bytes) <= max_bytes // 4 else 0
-    index = {id(d): i for i, d in enumerate(docs)}
-    by_share = sorted(range(len(docs)), key=lambda i: (-docs[i].removed_share, docs[i].order))
-    order: list[int] = [index[id(d)] for d in summary.top_lost]
+    reserve = found.row_bytes if found.rows is not None else 0
+    order: list[_Cost] = _best(found.lost)
     for rule in summary.rules:
-        order += [i for i in by_share if rule.key in docs[i].rule_keys][:PER_GROUP]
+        order += _best(found.by_rule.get(rule.key, []))
     for reason in summary.reasons:
-        order += [i for i, d in enumerate(docs) if d.rejection and d.rejection["reason"] == reason.reason][:PER_GROUP]
-    by_id = {d.id: i for i, d in enumerate(docs)}
+        order += found.by_reason.get(reason.reason, [])
     for cluster in summary.clusters[:PER_GROUP]:
-        order += [by_id[m] for m in [cluster.keeper, *(m for m, _ in cluster.members)] if m in by_id]
-    order += sorted(range(len(docs)), key=lambda i: stable_rank(docs[i].id))
+        ids = [cluster.keeper, *(m for m, _ in cluster.members)]
+        order += [found.in_clusters[i] for i in ids if i in found.in_clusters]
+    order += [cost for _, _, cost in sorted(found.uniform, key=lambda e: (-e[0], -e[1]))]
     chosen: set[int] = set()
     used = reserve
-    for i in order:
-        if i in chosen:
+    for doc_order, text_bytes, row_bytes in order:
+        if doc_order in chosen:
             continue
-        cost = text_bytes[i] + (0 if reserve else row_bytes[i])
+        cost = text_bytes + (0 if reserve else row_bytes)
         if used + cost <= max_bytes:
-            chosen.add(i)
+            chosen.add(doc_order)
             used += cost
-    listed = set(range(len(docs))) if reserve else set(chosen)
-    return Sampling(chosen, listed, used - reserve, max_bytes)
+    return Sampling(chosen, bool(reserve), found.docs, used - reserve, max_bytes)
 
 
 def build_payload(out: Output, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """Everything the page shows, as plain JSON-ready data."""
-    with without_gc():
-        return _build_payload(out, max_bytes)
-
-
-def _build_payload(out: Output, max_bytes: int) -> dict[str, Any]:
-    summary = summarize(out)
+    """Everything the page shows, as plain JSON-ready data: one pass over the run to count and to
+    choose the sample, a second to fetch the chosen documents' text."""
+    found = SampleCandidates(max_bytes, top=20)
+    summary = summarize(out, top=20, visit=found.visit)
+    sample = choose_sample(found, summary, max_bytes)
     rule_index = {row.key: i for i, row in enumerate(summary.rules)}
-    all_rows = [_row(doc, rule_index) for doc in out.docs]
-    row_bytes = [len(json_for_script(row).encode()) + 1 for row in all_rows]
-    text_bytes = [_json_size(doc) for doc in out.docs]
-    sample = choose_sample(out, summary, row_bytes, text_bytes, max_bytes)
-    rows = []
-    for i, row in enumerate(all_rows):
-        if i in sample.listed:
-            row["seg"] = _segments(out.docs[i], rule_index) if i in sample.with_text else None
-            rows.append(row)
+    listed: dict[int, dict[str, Any]] = {}
+    for row, keys in found.rows or []:
+        row["rules"] = sorted(rule_index[k] for k in keys)
+        listed[row["ord"]] = row
+    with without_gc():
+        for doc in out.documents(only=sample.with_text):
+            row = listed.get(doc.order) or _row(doc, [rule_index[k] for k in doc.rule_stats])
+            row["seg"] = _segments(doc, rule_index)
+            listed[doc.order] = row
+    rows = [listed[k] for k in sorted(listed)]
     anchors: dict[str, int] = {}
     for row in rows:  # duplicate ids in the input still get distinct anchors
         count = anchors.get(row["a"], 0)
@@ -180,14 +242,14 @@ def _build_payload(out: Output, max_bytes: int) -> dict[str, Any]:
         "top": [d.id for d in summary.top_lost],
         "keep_stages": keep_pattern_stages(config),
         "sampling": {
-            "docs_total": len(out.docs),
-            "docs_listed": len(sample.listed),
+            "docs_total": sample.docs_total,
+            "docs_listed": sample.docs_listed,
             "docs_with_text": len(sample.with_text),
             "text_bytes": sample.text_bytes,
             "budget_bytes": sample.budget,
             "per_group": PER_GROUP,
         },
-        "problems": out.problems[:200] + summary.mismatches,
+        "problems": summary.problems[:200] + summary.mismatches,
         "docs": rows,
     }
 

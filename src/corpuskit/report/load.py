@@ -1,9 +1,10 @@
-"""Read a ``corpuskit clean`` output directory back into documents with their removed spans.
+"""Read a ``corpuskit clean`` output directory back, one document at a time, with its removed spans.
 
 The report never trusts the pipeline's in-memory state: it works from the files a run left behind, so
 a report can be regenerated (or a colleague's output reviewed) without cleaning again. The base text
 of each document is rebuilt from its kept text and the removed spans, and every inconsistency found
-while doing so is kept as a ``problem`` that the report shows instead of hiding.
+while doing so is kept as a ``problem`` that the report shows instead of hiding. Documents are
+streamed, never all loaded: memory stays flat however large the run (see ``Output``).
 """
 
 from __future__ import annotations
@@ -11,11 +12,16 @@ from __future__ import annotations
 import gc
 import gzip
 import json
-from collections.abc import Iterator
+import shutil
+import tempfile
+from array import array
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
+
+import numpy as np
 
 try:  # orjson is a corpuskit dependency; plain json keeps the report usable without it
     import orjson
@@ -84,6 +90,11 @@ class DocRecord:
         self.removed_chars = sum(chars for chars, _ in self.rule_stats.values())
         self.base_len = len(self.text) + self.removed_chars
 
+    def light(self, keep_spans: bool = False) -> DocRecord:
+        """A copy without the text (and without the spans unless asked): what a report keeps of a
+        document it may show later, once the pass over the run has moved on."""
+        return replace(self, text="", spans=list(self.spans) if keep_spans else [])
+
     @property
     def segments(self) -> list[Segment]:
         """The base text as kept and removed segments, in order (built on each call)."""
@@ -112,21 +123,6 @@ class DocRecord:
     @property
     def rule_keys(self) -> list[str]:
         return sorted(self.rule_stats)
-
-
-@dataclass(slots=True)
-class Output:
-    """Everything one output directory holds, in the order the report needs it."""
-
-    path: Path
-    manifest: dict[str, Any]
-    docs: list[DocRecord]
-    problems: list[str]
-    span_count: int
-
-    @property
-    def config(self) -> dict[str, Any]:
-        return dict(self.manifest.get("config") or {})
 
 
 def reconstruct(kept: str, spans: list[Span]) -> tuple[list[Segment], list[str]]:
@@ -186,19 +182,21 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as fh:
         for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                record = _loads(line)
-            except ValueError:
-                yield number, None
-                continue
-            yield number, record if isinstance(record, dict) else None
+            if line.strip():
+                yield number, _record(line)
+
+
+def _record(line: bytes) -> dict[str, Any] | None:
+    try:
+        record = _loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 @contextmanager
 def without_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of small acyclic objects.
+    """Pause the cyclic garbage collector while building many small acyclic objects.
 
     Its repeated full passes over a growing heap cost more than half the time of loading a large
     run; the objects made here (tuples, dicts, strings) hold no reference cycles.
@@ -212,13 +210,193 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
+class Problems:
+    """Inconsistencies found in the files, in the order found; past ``limit`` they are only counted,
+    so a badly broken run cannot fill memory with messages."""
+
+    def __init__(self, found: Iterable[str] = (), limit: int = 1000) -> None:
+        self.limit = limit
+        self.items: list[str] = []
+        self.more = 0
+        for problem in found:
+            self.add(problem)
+
+    def add(self, problem: str) -> None:
+        if len(self.items) < self.limit:
+            self.items.append(problem)
+        else:
+            self.more += 1
+
+    def listed(self) -> list[str]:
+        """The problems kept, and a last line counting the others."""
+        return self.items + ([f"... and {self.more:,} more problems"] if self.more else [])
+
+
+class SpanIndex:
+    """Where each document's lines of ``removed.jsonl`` are: a byte offset and a line count per
+    contiguous run of its spans, found by a hash of (id, source).
+
+    The writer puts a document's spans together, so a document usually has one run: about 40 bytes
+    of arrays per document with removals, while the spans themselves stay on disk and are read back
+    for the document in hand. A hash collision costs nothing but a skipped line: every line read is
+    checked against the id and source asked for.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.offsets = array("q")
+        self.lines = array("i")
+        self.seen = array("i")  # the pass that last read each run (spans belong to one document)
+        self.hashes = array("q")  # of each run's (id, source)
+        self.span_count = 0
+        self.problems = Problems()
+        self._file: IO[bytes] | None = None
+        if path is not None:
+            self._file = _seekable(path)
+            self._scan(self._file)
+        hashes = np.frombuffer(self.hashes, dtype=np.int64) if self.hashes else np.zeros(0, np.int64)
+        self._by_hash = np.argsort(hashes, kind="stable")  # runs in hash order, file order within one
+        self._sorted = hashes[self._by_hash]
+
+    def _scan(self, fh: IO[bytes]) -> None:
+        offset = 0
+        extends: int | None = None  # the key whose run the next line may extend
+        for number, line in enumerate(fh, 1):
+            start, offset = offset, offset + len(line)
+            if not line.strip():
+                if extends is not None:
+                    self.lines[-1] += 1
+                continue
+            rec = _record(line)
+            span = _span(rec)
+            if span is None or rec is None:
+                self.problems.add(f"{REMOVED}:{number} is not a removed-span record")
+                extends = None
+                continue
+            self.span_count += 1
+            key = hash((str(rec.get("id")), str(rec.get("source") or "")))
+            if key == extends:
+                self.lines[-1] += 1
+                continue
+            extends = key
+            self.hashes.append(key)
+            self.offsets.append(start)
+            self.lines.append(1)
+            self.seen.append(0)
+
+    def take(self, doc_id: str, source: str, pass_number: int) -> list[Span] | None:
+        """The spans of (doc_id, source) not yet taken in this pass; None when it has none at all."""
+        key = hash((doc_id, source))
+        i = int(np.searchsorted(self._sorted, key))
+        spans: list[Span] = []
+        found = False
+        while i < len(self._sorted) and self._sorted[i] == key:
+            run = int(self._by_hash[i])
+            i += 1
+            if self.seen[run] == pass_number:
+                continue
+            run_spans = [span for rid, rsource, span in self._read(run) if rid == doc_id and rsource == source]
+            if run_spans:
+                found = True
+                self.seen[run] = pass_number
+                spans.extend(run_spans)
+        return spans if found else None
+
+    def _read(self, run: int) -> Iterator[tuple[str, str, Span]]:
+        fh = self._file
+        assert fh is not None
+        fh.seek(self.offsets[run])
+        for _ in range(self.lines[run]):
+            rec = _record(fh.readline())
+            span = _span(rec)
+            if span is not None and rec is not None:
+                yield str(rec.get("id")), str(rec.get("source") or ""), span
+
+    def leftover(self, pass_number: int) -> Iterator[tuple[str, int]]:
+        """(id, span count) of each document whose spans no document of this pass took."""
+        counts: dict[str, int] = {}
+        for run in range(len(self.offsets)):
+            if self.seen[run] != pass_number:
+                for doc_id, _, _ in self._read(run):
+                    counts[doc_id] = counts.get(doc_id, 0) + 1
+        return iter(counts.items())
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def _seekable(path: Path) -> IO[bytes]:
+    """The file, or for ``.gz`` its content in an anonymous temporary file: gzip seeks backwards by
+    decompressing again from the start."""
+    if path.suffix != ".gz":
+        return open(path, "rb")
+    plain = tempfile.TemporaryFile()
+    with gzip.open(path, "rb") as src:
+        shutil.copyfileobj(src, plain)
+    plain.seek(0)
+    return plain
+
+
+@dataclass
+class Output:
+    """One output directory: its manifest, and its documents read back one at a time.
+
+    Nothing document-sized is held: ``documents()`` streams ``corpus.jsonl`` then ``rejected.jsonl``
+    and joins each document with its removed spans through a ``SpanIndex``, so a report over a
+    million documents needs the memory of one document plus the index (documented in
+    docs/report.md).
+    """
+
+    path: Path
+    manifest: dict[str, Any]
+    problems: list[str]  # found before reading documents: manifest and removed.jsonl lines
+    spans: SpanIndex
+    passes: int = 0
+
+    @property
+    def span_count(self) -> int:
+        return self.spans.span_count
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return dict(self.manifest.get("config") or {})
+
+    def documents(self, problems: Problems | None = None, only: Container[int] | None = None) -> Iterator[DocRecord]:
+        """Every kept document, then every rejected one, each with its spans (``order`` counts
+        them from 0); a problem found on the way (a bad line, spans that do not fit, spans no
+        document claims) goes to ``problems``. ``only``: yield just the documents of these orders
+        (the others are parsed, to count them, but not joined with their spans)."""
+        self.passes += 1
+        sink = problems if problems is not None else Problems()
+        order = 0
+        for name, kept in ((CORPUS, True), (REJECTED, False)):
+            for number, rec in iter_jsonl(self.path / name):
+                if rec is None or not isinstance(rec.get("text", ""), str):
+                    sink.add(f"{name}:{number} is not a document record")
+                    continue
+                if only is None or order in only:
+                    doc = _doc(rec, kept, self.spans, self.passes, order)
+                    for problem in doc.problems:
+                        sink.add(f"{doc.id}: {problem}")
+                    yield doc
+                order += 1
+        if only is None:
+            for doc_id, count in self.spans.leftover(self.passes):
+                sink.add(f"{count} removed span(s) of {doc_id!r} belong to no kept or rejected document")
+
+    def close(self) -> None:
+        self.spans.close()
+
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def load_output(out_dir: str | Path) -> Output:
-    """Read corpus, rejected, removed and manifest files of one run."""
-    with without_gc():
-        return _load_output(Path(out_dir))
-
-
-def _load_output(path: Path) -> Output:
+    """Read the manifest of one run and index its removed spans; documents are read on demand."""
+    path = Path(out_dir)
     if not path.is_dir():
         raise FileNotFoundError(f"{path} is not a corpuskit output directory")
     problems: list[str] = []
@@ -230,29 +408,12 @@ def _load_output(path: Path) -> Output:
             problems.append(f"{MANIFEST} is not valid JSON: {exc}")
     else:
         problems.append(f"{MANIFEST} is missing: counts come from the JSONL files only")
-
-    spans_by_doc: dict[tuple[str, str], list[Span]] = {}
-    span_count = 0
-    for number, rec in iter_jsonl(path / REMOVED):
-        span = _span(rec)
-        if span is None or rec is None:
-            problems.append(f"{REMOVED}:{number} is not a removed-span record")
-            continue
-        spans_by_doc.setdefault((str(rec.get("id")), str(rec.get("source") or "")), []).append(span)
-        span_count += 1
-
-    docs: list[DocRecord] = []
-    for name, kept in ((CORPUS, True), (REJECTED, False)):
-        for number, rec in iter_jsonl(path / name):
-            if rec is None or not isinstance(rec.get("text", ""), str):
-                problems.append(f"{name}:{number} is not a document record")
-                continue
-            docs.append(_doc(rec, kept, spans_by_doc, len(docs)))
-    for (doc_id, _source), spans in spans_by_doc.items():
-        problems.append(f"{len(spans)} removed span(s) of {doc_id!r} belong to no kept or rejected document")
-    for doc in docs:
-        problems.extend(f"{doc.id}: {p}" for p in doc.problems)
-    return Output(path=path, manifest=manifest, docs=docs, problems=problems, span_count=span_count)
+    removed = path / REMOVED
+    if not removed.exists() and Path(str(removed) + ".gz").exists():
+        removed = Path(str(removed) + ".gz")
+    with without_gc():
+        spans = SpanIndex(removed if removed.exists() else None)
+    return Output(path, manifest, problems + spans.problems.listed(), spans)
 
 
 def _span(rec: dict[str, Any] | None) -> Span | None:
@@ -264,15 +425,13 @@ def _span(rec: dict[str, Any] | None) -> Span | None:
         return None
 
 
-def _doc(
-    rec: dict[str, Any], kept: bool, spans_by_doc: dict[tuple[str, str], list[Span]], order: int
-) -> DocRecord:
+def _doc(rec: dict[str, Any], kept: bool, index: SpanIndex, pass_number: int, order: int) -> DocRecord:
     metadata = rec.get("metadata") if isinstance(rec.get("metadata"), dict) else {}
     doc_id = str(rec.get("id"))
     source = str(rec.get("source") or metadata.get("source") or "")
-    spans = spans_by_doc.pop((doc_id, source), None)
+    spans = index.take(doc_id, source, pass_number)
     if spans is None:  # a writer that left ``source`` out of removed.jsonl: match on the id alone
-        spans = spans_by_doc.pop((doc_id, ""), [])
+        spans = index.take(doc_id, "", pass_number) or []
     rejection = None
     if not kept:
         rejection = {k: rec.get(k) for k in ("stage", "reason", "value", "detail", "duplicate_of", "similarity")}

@@ -7,11 +7,13 @@ whichever way a reviewer looks at a run.
 from __future__ import annotations
 
 import hashlib
+import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from corpuskit.report.configtext import switch_off_snippet
-from corpuskit.report.load import DocRecord, Output
+from corpuskit.report.load import DocRecord, Output, Problems, without_gc
 
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 
@@ -64,59 +66,99 @@ class Summary:
     reasons: list[ReasonRow]
     languages: list[tuple[str, int]]
     clusters: list[Cluster]
-    top_lost: list[DocRecord]
+    top_lost: list[DocRecord]  # light copies (no text)
     mismatches: list[str]
+    problems: list[str]  # the files' inconsistencies (bad lines, spans that do not fit)
+    base_chars: int  # characters before cleaning, over every document
 
 
-def summarize(out: Output, top: int = 20) -> Summary:
-    """Aggregate an output directory; the manifest's counts win, and disagreements are listed."""
-    config = out.config
-    rules: dict[str, RuleRow] = {}
-    for doc in out.docs:
+class _Tally:
+    """What one pass over the documents adds up; only counts and a few light documents are kept."""
+
+    def __init__(self, config: dict[str, Any], top: int) -> None:
+        self.config = config
+        self.top = top
+        self.rules: dict[str, RuleRow] = {}
+        self.reasons: dict[str, ReasonRow] = {}
+        self.languages: dict[str, int] = {}
+        self.clusters: dict[str, Cluster] = {}
+        self.lost: list[tuple[float, int, DocRecord]] = []  # heap: the ``top`` largest shares lost
+        self.documents = self.kept = self.base_chars = 0
+
+    def add(self, doc: DocRecord) -> None:
+        self.documents += 1
+        self.base_chars += doc.base_len
         for key, (chars, spans) in doc.rule_stats.items():
-            row = rules.get(key)
+            row = self.rules.get(key)
             if row is None:
                 stage, _, rule = key.partition(".")
-                snippet = switch_off_snippet(stage, rule, config)
-                row = rules[key] = RuleRow(key, stage, rule, snippet=snippet)
+                row = self.rules[key] = RuleRow(key, stage, rule, snippet=switch_off_snippet(stage, rule, self.config))
             row.chars += chars
             row.spans += spans
             row.docs += 1
-    reasons: dict[str, ReasonRow] = {}
-    languages: dict[str, int] = {}
-    for doc in out.docs:
-        if doc.rejection:
-            reason, stage = doc.rejection["reason"], doc.rejection["stage"]
-            row = reasons.get(reason)
-            if row is None:
-                snippet = switch_off_snippet(stage, reason, config) if stage else ""
-                row = reasons[reason] = ReasonRow(reason, stage, snippet=snippet)
-            row.count += 1
         lang = doc.language or "(none)"
-        languages[lang] = languages.get(lang, 0) + 1
-    counts, mismatches = _counts(out, rules, reasons)
-    stages = _stages(out, rules)
-    kept = sorted((d for d in out.docs if d.kept and d.spans), key=lambda d: (-d.removed_share, d.order))
+        self.languages[lang] = self.languages.get(lang, 0) + 1
+        if doc.rejection is None:
+            self.kept += 1
+            if doc.spans:
+                keep_top(self.lost, (doc.removed_share, -doc.order), doc.light(), self.top)
+            return
+        reason, stage = doc.rejection["reason"], doc.rejection["stage"]
+        reason_row = self.reasons.get(reason)
+        if reason_row is None:
+            snippet = switch_off_snippet(stage, reason, self.config) if stage else ""
+            reason_row = self.reasons[reason] = ReasonRow(reason, stage, snippet=snippet)
+        reason_row.count += 1
+        if doc.rejection.get("duplicate_of"):
+            keeper = str(doc.rejection["duplicate_of"])
+            sim = doc.rejection.get("similarity")
+            cluster = self.clusters.setdefault(keeper, Cluster(keeper))
+            cluster.members.append((doc.id, float(sim) if isinstance(sim, (int, float)) else None))
+
+
+def keep_top(heap: list[tuple[Any, Any, Any]], rank: tuple[Any, Any], item: Any, size: int) -> None:
+    """Keep in ``heap`` the ``size`` items of highest ``rank`` seen so far (ranks are distinct)."""
+    entry = (*rank, item)
+    if len(heap) < size:
+        heapq.heappush(heap, entry)
+    elif entry[:2] > heap[0][:2]:
+        heapq.heapreplace(heap, entry)
+
+
+def summarize(out: Output, top: int = 20, visit: Callable[[DocRecord], None] | None = None) -> Summary:
+    """One pass over an output directory's documents: counts, per-rule and per-reason tables,
+    clusters and the kept documents that lost the largest share. ``visit`` sees every document on
+    the way (a renderer collecting what it will show). The manifest's counts win, and
+    disagreements are listed."""
+    tally = _Tally(out.config, top)
+    problems = Problems(out.problems)
+    with without_gc():
+        for doc in out.documents(problems):
+            if visit is not None:
+                visit(doc)
+            tally.add(doc)
+    counts, mismatches = _counts(out, tally)
+    lost = sorted(tally.lost, key=lambda entry: (-entry[0], -entry[1]))
     return Summary(
         counts=counts,
-        rules=sorted(rules.values(), key=lambda r: (-r.chars, r.key)),
-        stages=stages,
-        reasons=sorted(reasons.values(), key=lambda r: (-r.count, r.reason)),
-        languages=sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])),
-        clusters=clusters(out.docs),
-        top_lost=kept[:top],
+        rules=sorted(tally.rules.values(), key=lambda r: (-r.chars, r.key)),
+        stages=_stages(out, tally.rules),
+        reasons=sorted(tally.reasons.values(), key=lambda r: (-r.count, r.reason)),
+        languages=sorted(tally.languages.items(), key=lambda kv: (-kv[1], kv[0])),
+        clusters=sorted(tally.clusters.values(), key=lambda c: (-len(c.members), c.keeper)),
+        top_lost=[doc for _, _, doc in lost],
         mismatches=mismatches,
+        problems=problems.listed(),
+        base_chars=tally.base_chars,
     )
 
 
-def _counts(
-    out: Output, rules: dict[str, RuleRow], reasons: dict[str, ReasonRow]
-) -> tuple[dict[str, Any], list[str]]:
-    kept = sum(1 for d in out.docs if d.kept)
+def _counts(out: Output, tally: _Tally) -> tuple[dict[str, Any], list[str]]:
+    rules, reasons = tally.rules, tally.reasons
     found = {
-        "documents_in": len(out.docs),
-        "kept": kept,
-        "rejected": len(out.docs) - kept,
+        "documents_in": tally.documents,
+        "kept": tally.kept,
+        "rejected": tally.documents - tally.kept,
         "rejected_by_reason": {r.reason: r.count for r in reasons.values()},
         "chars_removed": sum(r.chars for r in rules.values()),
         "spans_removed": out.span_count,
@@ -159,18 +201,6 @@ def _stages(out: Output, rules: dict[str, RuleRow]) -> list[dict[str, Any]]:
     for row in rows.values():
         row.pop("_from_spans", None)
     return list(rows.values())
-
-
-def clusters(docs: list[DocRecord]) -> list[Cluster]:
-    """Group documents by ``dup_cluster`` / ``duplicate_of``; only clusters with a dropped copy."""
-    by_keeper: dict[str, Cluster] = {}
-    for doc in docs:
-        if doc.rejection and doc.rejection.get("duplicate_of"):
-            keeper = str(doc.rejection["duplicate_of"])
-            sim = doc.rejection.get("similarity")
-            cluster = by_keeper.setdefault(keeper, Cluster(keeper))
-            cluster.members.append((doc.id, float(sim) if isinstance(sim, (int, float)) else None))
-    return sorted(by_keeper.values(), key=lambda c: (-len(c.members), c.keeper))
 
 
 def stable_rank(doc_id: str) -> str:

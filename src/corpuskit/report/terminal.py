@@ -28,7 +28,7 @@ def safe(text: str) -> str:
 def stats_renderable(out: Output) -> RenderableType:
     """Per-rule and per-reason tables, with the share of all input characters each rule removed."""
     s = summarize(out)
-    chars_in = s.counts.get("chars_in") or sum(d.base_len for d in out.docs) or 1
+    chars_in = s.counts.get("chars_in") or s.base_chars or 1
     c = s.counts
     head = Text(
         f"{c.get('documents_in', 0):,} documents in, {c.get('kept', 0):,} kept, {c.get('rejected', 0):,} rejected; "
@@ -51,16 +51,17 @@ def stats_renderable(out: Output) -> RenderableType:
             reasons.add_row(Text(safe(row.reason)), Text(safe(row.stage)), f"{row.count:,}",
                             Text(safe(row.snippet.replace("\n", "  "))))
         parts.append(reasons)
-    parts += [Text(f"! {safe(p)}", style="yellow") for p in out.problems + s.mismatches]
+    parts += [Text(f"! {safe(p)}", style="yellow") for p in s.problems + s.mismatches]
     return Group(*parts)
 
 
 def find_document(out: Output, doc_id: str) -> DocRecord:
-    """The document with this id (or report anchor); a KeyError names close ids when there is none."""
-    for doc in out.docs:
+    """The document with this id (or report anchor); a KeyError names close ids when there is none.
+    Reads the run until it is found (and once more, for the ids, when it is not)."""
+    for doc in out.documents():
         if doc.id == doc_id or anchor_for(doc.id) == doc_id:
             return doc
-    close = difflib.get_close_matches(doc_id, [d.id for d in out.docs], n=5)
+    close = difflib.get_close_matches(doc_id, (d.id for d in out.documents()), n=5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise KeyError(f"no document {doc_id!r} in {out.path}{hint}")
 

@@ -11,7 +11,7 @@ import re
 
 from corpuskit.report.configtext import config_toml
 from corpuskit.report.load import DocRecord, Output
-from corpuskit.report.summary import Summary, anchor_for, summarize
+from corpuskit.report.summary import Summary, anchor_for, keep_top, summarize
 
 MAX_DOCS = 200  # documents listed with their removed spans; the rest are counted, not listed
 MAX_SPAN_CHARS = 300  # longer removed spans are cut in the listing (the HTML page shows them whole)
@@ -80,16 +80,17 @@ class _Doc:
 
 def render_text(out: Output, markdown: bool = True, max_docs: int = MAX_DOCS) -> str:
     """The whole report as markdown (``markdown=True``) or plain text."""
-    summary = summarize(out)
+    listed = _Listed(max_docs)
+    summary = summarize(out, visit=listed.visit)
     doc = _Doc(markdown)
     doc.heading(1, f"corpuskit report: {doc.name(out.path.name)}")
     manifest = out.manifest
     doc.text(f"corpuskit {manifest.get('corpuskit_version', '?')}, config sha256 "
              f"{manifest.get('config_sha256', 'not recorded')}")
-    for problem in out.problems + summary.mismatches:
+    for problem in summary.problems + summary.mismatches:
         doc.text(("- " if markdown else "! ") + doc.name(problem))
     _summary(doc, summary)
-    _documents(doc, out, summary, max_docs)
+    _documents(doc, listed)
     if out.config:
         doc.heading(2, "Config used (save as corpuskit.toml to repeat the run)")
         doc.code(config_toml(out.config), "toml")
@@ -131,14 +132,31 @@ def _summary(doc: _Doc, s: Summary) -> None:
         doc.text("(no near-duplicates were dropped)")
 
 
-def _documents(doc: _Doc, out: Output, s: Summary, max_docs: int) -> None:
-    docs = [d for d in out.docs if d.spans or d.rejection]
-    docs.sort(key=lambda d: (d.kept, -d.removed_share, d.order))
-    doc.heading(2, f"Documents with removed text or rejected ({len(docs):,})")
-    if len(docs) > max_docs:
-        doc.text(f"Listing {max_docs} of {len(docs)} (rejected first, then by share removed); "
+class _Listed:
+    """The documents the report lists with their removed spans: rejected ones first, then by share
+    removed; at most ``max_docs`` are kept (without their text), the others are counted."""
+
+    def __init__(self, max_docs: int) -> None:
+        self.max_docs = max_docs
+        self.count = 0
+        self.heap: list[tuple[tuple[int, float], int, DocRecord]] = []
+
+    def visit(self, d: DocRecord) -> None:
+        if d.spans or d.rejection:
+            self.count += 1
+            rank = ((0 if d.kept else 1, d.removed_share), -d.order)
+            keep_top(self.heap, rank, d.light(keep_spans=True), self.max_docs)
+
+    def docs(self) -> list[DocRecord]:
+        return [d for _, _, d in sorted(self.heap, key=lambda e: (-e[0][0], -e[0][1], -e[1]))]
+
+
+def _documents(doc: _Doc, listed: _Listed) -> None:
+    doc.heading(2, f"Documents with removed text or rejected ({listed.count:,})")
+    if listed.count > listed.max_docs:
+        doc.text(f"Listing {listed.max_docs} of {listed.count} (rejected first, then by share removed); "
                  "`corpuskit diff OUT DOC_ID` shows any document.")
-    for d in docs[:max_docs]:
+    for d in listed.docs():
         anchor = f"`{anchor_for(d.id)}`" if doc.md else anchor_for(d.id)
         doc.heading(3, f"{doc.name(d.id)} ({anchor})")
         doc.text(doc.name(_status(d)))
