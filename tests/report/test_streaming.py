@@ -91,3 +91,21 @@ def test_orphan_and_broken_span_lines_are_problems(tmp_path, kit):
     problems = summarize(load_output(out)).problems
     assert any("removed.jsonl:" in p and "not a removed-span record" in p for p in problems)
     assert any("'ghost'" in p for p in problems)
+
+
+def test_reports_list_the_largest_clusters_and_count_the_rest(tmp_path, kit, monkeypatch):
+    import corpuskit.report.html as html_report
+    import corpuskit.report.text as text_report
+
+    docs = [Document(text=kit.BODY, id=name, source=f"in/{name}.txt") for name in ("a", "b")]
+    for i, keeper in enumerate(["a", "b", "b"]):
+        copy = Document(text=kit.BODY + f"\nCopy {i}.", id=f"copy{i}", source=f"in/copy{i}.txt")
+        copy.reject("neardup", "near_duplicate", duplicate_of=keeper, similarity=0.9)
+        docs.append(copy)
+    out = kit.write_output(tmp_path / "out", docs)
+    monkeypatch.setattr(html_report, "LISTED_CLUSTERS", 1)
+    monkeypatch.setattr(text_report, "LISTED_CLUSTERS", 1)
+    data = kit.page_data(write_report(out).read_text(encoding="utf-8"))
+    assert data["clusters_total"] == 2 and [c["keeper"] for c in data["clusters"]] == ["b"]
+    md = write_report(out, "md").read_text(encoding="utf-8")
+    assert "The 1 largest of 2 clusters:" in md and "kept b;" in md and "kept a;" not in md

@@ -25,7 +25,7 @@ from typing import Any
 
 from corpuskit.report.configtext import config_toml, keep_pattern_stages
 from corpuskit.report.load import DocRecord, Output, without_gc
-from corpuskit.report.summary import Summary, anchor_for, keep_top, stable_rank, summarize
+from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, stable_rank, summarize
 
 DEFAULT_MAX_BYTES = 20_000_000  # docs/report.md: 17 MB for 10,000 documents opened in 2-5 s in headless chromium
 PER_GROUP = 20  # documents with text guaranteed per rule, rejection reason and near-duplicate cluster
@@ -238,7 +238,8 @@ def build_payload(out: Output, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, 
         "reasons": [{"reason": r.reason, "stage": r.stage, "count": r.count, "snippet": r.snippet}
                     for r in summary.reasons],
         "languages": summary.languages,
-        "clusters": [{"keeper": c.keeper, "members": c.members} for c in summary.clusters],
+        "clusters": [{"keeper": c.keeper, "members": c.members} for c in summary.clusters[:LISTED_CLUSTERS]],
+        "clusters_total": len(summary.clusters),
         "top": [d.id for d in summary.top_lost],
         "keep_stages": keep_pattern_stages(config),
         "sampling": {

@@ -321,6 +321,8 @@
   function clusters() {
     var list = $("cluster-list");
     if (!DATA.clusters.length) list.appendChild(el("p", "note", "No near-duplicates were dropped."));
+    if (DATA.clusters_total > DATA.clusters.length)
+      list.appendChild(el("p", "note", "The " + fmt(DATA.clusters.length) + " largest of " + fmt(DATA.clusters_total) + " clusters are listed."));
     DATA.clusters.forEach(function (c) {
       var box = el("details", "cluster"), sum = el("summary");
       sum.appendChild(el("span", null, "kept " + c.keeper + " \u00b7 " + c.members.length + " dropped cop" + (c.members.length === 1 ? "y" : "ies") +

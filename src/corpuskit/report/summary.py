@@ -15,6 +15,7 @@ from typing import Any
 from corpuskit.report.configtext import switch_off_snippet
 from corpuskit.report.load import DocRecord, Output, Problems, without_gc
 
+LISTED_CLUSTERS = 1000  # near-duplicate clusters a report lists, largest first (all are counted)
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 
 

@@ -11,7 +11,7 @@ import re
 
 from corpuskit.report.configtext import config_toml
 from corpuskit.report.load import DocRecord, Output
-from corpuskit.report.summary import Summary, anchor_for, keep_top, summarize
+from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, summarize
 
 MAX_DOCS = 200  # documents listed with their removed spans; the rest are counted, not listed
 MAX_SPAN_CHARS = 300  # longer removed spans are cut in the listing (the HTML page shows them whole)
@@ -125,7 +125,9 @@ def _summary(doc: _Doc, s: Summary) -> None:
     if not s.top_lost:
         doc.text("(no kept document lost any text)")
     doc.heading(2, "Near-duplicate clusters")
-    for c in s.clusters:
+    if len(s.clusters) > LISTED_CLUSTERS:
+        doc.text(f"The {LISTED_CLUSTERS:,} largest of {len(s.clusters):,} clusters:")
+    for c in s.clusters[:LISTED_CLUSTERS]:
         copies = ", ".join(f"{doc.name(m)} (similarity {'?' if sim is None else sim})" for m, sim in c.members)
         doc.text(f"- kept {doc.name(c.keeper)}; dropped {copies}")
     if not s.clusters:
