@@ -145,6 +145,24 @@ def hostile_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def site_docs(n: int, paragraphs: int = 1, reject_every: int = 10) -> list[Document]:
+    """``n`` pages of one site: a menu, the body (``paragraphs`` numbered copies of each of its
+    paragraphs), a share line and a cookie line, the three removed; every ``reject_every``-th
+    document rejected as too short."""
+    lines = BODY.split("\n\n")
+    docs = []
+    for i in range(n):
+        body = "\n\n".join(f"{line} ({i}, {j})" for j in range(paragraphs) for line in lines)
+        doc = Document(text=f"Home | News | {i}\n\n{body}\n\nShare this\nCookie settings {i}", id=f"site/{i:05d}",
+                       source=f"in.jsonl:{i}", metadata={"language": "en"})
+        ls = doc.kept_lines()
+        doc.remove_lines("boilerplate", {0: "nav_menu", len(ls) - 2: "share_line", len(ls) - 1: "cookie"}, ls)
+        if i % reject_every == 0:
+            doc.reject("quality", "too_few_words", value=3.0)
+        docs.append(doc)
+    return docs
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -160,4 +178,4 @@ def page_data(html: str) -> dict:
 def kit() -> SimpleNamespace:
     """The helpers and payloads above, for test modules."""
     return SimpleNamespace(PAYLOADS=PAYLOADS, EVIL_ID=EVIL_ID, BODY=BODY, write_output=write_output,
-                           read_jsonl=read_jsonl, page_data=page_data, hand_docs=hand_docs)
+                           read_jsonl=read_jsonl, page_data=page_data, hand_docs=hand_docs, site_docs=site_docs)

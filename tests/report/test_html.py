@@ -165,17 +165,7 @@ def test_inconsistent_files_are_reported_not_hidden(hand_out, kit):
 def test_ten_thousand_documents_stay_under_the_default_budget(tmp_path, kit):
     import time
 
-    lines = kit.BODY.split("\n\n")
-    docs = []
-    for i in range(10_000):
-        body = "\n\n".join(f"{line} ({i}, {j})" for j in range(8) for line in lines)
-        doc = Document(text=f"Home | News | {i}\n\n{body}\n\nShare this\nCookie settings {i}", id=f"site/{i:05d}",
-                       source=f"in.jsonl:{i}", metadata={"language": "en"})
-        ls = doc.kept_lines()
-        doc.remove_lines("boilerplate", {0: "nav_menu", len(ls) - 2: "share_line", len(ls) - 1: "cookie"}, ls)
-        if i % 10 == 0:
-            doc.reject("quality", "too_few_words", value=3.0)
-        docs.append(doc)
+    docs = kit.site_docs(10_000, paragraphs=8)
     out = kit.write_output(tmp_path / "big", docs)
     started = time.perf_counter()
     html = write_report(out).read_text(encoding="utf-8")

@@ -15,19 +15,6 @@ from corpuskit.report.load import Problems
 from corpuskit.report.summary import summarize
 
 
-def _docs(n: int, body: str) -> list[Document]:
-    docs = []
-    for i in range(n):
-        doc = Document(text=f"Home | News | {i}\n\n{body}\n\nShare this {i}\n\nCookie settings", id=f"site/{i:05d}",
-                       source=f"in.jsonl:{i}", metadata={"language": "en"})
-        lines = doc.kept_lines()
-        doc.remove_lines("boilerplate", {0: "nav_menu", len(lines) - 2: "share_line", len(lines) - 1: "cookie"}, lines)
-        if i % 7 == 0:
-            doc.reject("quality", "too_few_words", value=3.0)
-        docs.append(doc)
-    return docs
-
-
 def _report_peak(out: Path) -> int:
     tracemalloc.start()
     try:
@@ -38,8 +25,8 @@ def _report_peak(out: Path) -> int:
 
 
 def test_report_memory_does_not_grow_with_the_run(tmp_path, kit):
-    small = kit.write_output(tmp_path / "small", _docs(500, kit.BODY))
-    large = kit.write_output(tmp_path / "large", _docs(4000, kit.BODY))
+    small = kit.write_output(tmp_path / "small", kit.site_docs(500))
+    large = kit.write_output(tmp_path / "large", kit.site_docs(4000))
     peaks = [_report_peak(small), _report_peak(large)]
     # before streaming, the report held every document: 8x the documents took about 8x the memory
     assert peaks[1] < 1.3 * peaks[0], peaks
@@ -48,7 +35,7 @@ def test_report_memory_does_not_grow_with_the_run(tmp_path, kit):
 
 
 def test_spans_join_their_documents_in_any_file_order(tmp_path, kit):
-    out = kit.write_output(tmp_path / "out", _docs(30, kit.BODY))
+    out = kit.write_output(tmp_path / "out", kit.site_docs(30))
     expected = summarize(load_output(out))
     removed = out / "removed.jsonl"
     lines = removed.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -66,7 +53,7 @@ def test_spans_join_their_documents_in_any_file_order(tmp_path, kit):
 
 
 def test_every_pass_gives_each_document_its_own_spans(tmp_path, kit):
-    out = kit.write_output(tmp_path / "out", _docs(12, kit.BODY))
+    out = kit.write_output(tmp_path / "out", kit.site_docs(12))
     with load_output(out) as run:
         first = [(d.id, d.spans) for d in run.documents()]
         again = [(d.id, d.spans) for d in run.documents()]
@@ -82,7 +69,7 @@ def test_problems_are_capped_and_counted():
 
 
 def test_orphan_and_broken_span_lines_are_problems(tmp_path, kit):
-    out = kit.write_output(tmp_path / "out", _docs(3, kit.BODY))
+    out = kit.write_output(tmp_path / "out", kit.site_docs(3))
     shutil.copy(out / "removed.jsonl", tmp_path / "removed.bak")
     with (out / "removed.jsonl").open("a", encoding="utf-8") as fh:
         fh.write("{broken\n")
