@@ -233,7 +233,7 @@ class Problems:
 
 
 class SpanIndex:
-    """Where each document's lines of ``removed.jsonl`` are: a byte offset and a line count per
+    """Where each document's lines of ``removed.jsonl`` are: the byte offset and size of each
     contiguous run of its spans, found by a hash of (id, source).
 
     The writer puts a document's spans together, so a document usually has one run: about 40 bytes
@@ -244,7 +244,7 @@ class SpanIndex:
 
     def __init__(self, path: Path | None) -> None:
         self.offsets = array("q")
-        self.lines = array("i")
+        self.sizes = array("q")  # bytes
         self.seen = array("i")  # the pass that last read each run (spans belong to one document)
         self.hashes = array("q")  # of each run's (id, source)
         self.span_count = 0
@@ -264,7 +264,7 @@ class SpanIndex:
             start, offset = offset, offset + len(line)
             if not line.strip():
                 if extends is not None:
-                    self.lines[-1] += 1
+                    self.sizes[-1] += len(line)
                 continue
             rec = _record(line)
             span = _span(rec)
@@ -275,12 +275,12 @@ class SpanIndex:
             self.span_count += 1
             key = hash((str(rec.get("id")), str(rec.get("source") or "")))
             if key == extends:
-                self.lines[-1] += 1
+                self.sizes[-1] += len(line)
                 continue
             extends = key
             self.hashes.append(key)
             self.offsets.append(start)
-            self.lines.append(1)
+            self.sizes.append(len(line))
             self.seen.append(0)
 
     def take(self, doc_id: str, source: str, pass_number: int) -> list[Span] | None:
@@ -301,15 +301,18 @@ class SpanIndex:
                 spans.extend(run_spans)
         return spans if found else None
 
-    def _read(self, run: int) -> Iterator[tuple[str, str, Span]]:
+    def _read(self, run: int) -> list[tuple[str, str, Span]]:
+        """(id, source, span) of each line of one run (read in one piece: runs are short)."""
         fh = self._file
         assert fh is not None
         fh.seek(self.offsets[run])
-        for _ in range(self.lines[run]):
-            rec = _record(fh.readline())
+        found = []
+        for line in fh.read(self.sizes[run]).splitlines():
+            rec = _record(line)
             span = _span(rec)
             if span is not None and rec is not None:
-                yield str(rec.get("id")), str(rec.get("source") or ""), span
+                found.append((str(rec.get("id")), str(rec.get("source") or ""), span))
+        return found
 
     def leftover(self, pass_number: int) -> Iterator[tuple[str, int]]:
         """(id, span count) of each document whose spans no document of this pass took."""
