@@ -163,6 +163,16 @@ def site_docs(n: int, paragraphs: int = 1, reject_every: int = 10) -> list[Docum
     return docs
 
 
+def cluster_docs() -> list[Document]:
+    """Two near-duplicate clusters: "a" kept with one dropped copy, "b" with two."""
+    docs = [Document(text=BODY + f"\nKept {name}.", id=name, source=f"in/{name}.txt") for name in ("a", "b")]
+    for i, keeper in enumerate(["a", "b", "b"]):
+        copy = Document(text=BODY + f"\nCopy {i}.", id=f"copy{i}", source=f"in/copy{i}.txt")
+        copy.reject("neardup", "near_duplicate", duplicate_of=keeper, similarity=0.9)
+        docs.append(copy)
+    return docs
+
+
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -178,4 +188,5 @@ def page_data(html: str) -> dict:
 def kit() -> SimpleNamespace:
     """The helpers and payloads above, for test modules."""
     return SimpleNamespace(PAYLOADS=PAYLOADS, EVIL_ID=EVIL_ID, BODY=BODY, write_output=write_output,
-                           read_jsonl=read_jsonl, page_data=page_data, hand_docs=hand_docs, site_docs=site_docs)
+                           read_jsonl=read_jsonl, page_data=page_data, hand_docs=hand_docs, site_docs=site_docs,
+                           cluster_docs=cluster_docs)

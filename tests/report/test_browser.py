@@ -180,3 +180,17 @@ def test_long_lists_render_lazily_and_links_reach_any_document(page, kit, tmp_pa
     card.wait_for()
     assert card.count() == 1 and "linked" in card.get_attribute("class") and card.is_visible()
     assert page.problems == []
+
+
+def test_capped_cluster_list_says_how_many_there_are(page, tmp_path, kit, monkeypatch):
+    import corpuskit.report.html as html_report
+    from corpuskit.report import write_report
+
+    docs = kit.cluster_docs()
+    out = kit.write_output(tmp_path / "out", docs)
+    monkeypatch.setattr(html_report, "LISTED_CLUSTERS", 1)
+    write_report(out)
+    open_report(page, out)
+    text = page.inner_text("#cluster-list")
+    assert "kept b" in text and "kept a" not in text and "The 1 largest of 2 clusters are listed." in text
+    assert page.problems == []

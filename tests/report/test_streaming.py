@@ -9,7 +9,6 @@ import shutil
 import tracemalloc
 from pathlib import Path
 
-from corpuskit.document import Document
 from corpuskit.report import load_output, write_report
 from corpuskit.report.load import Problems
 from corpuskit.report.summary import summarize
@@ -84,11 +83,7 @@ def test_reports_list_the_largest_clusters_and_count_the_rest(tmp_path, kit, mon
     import corpuskit.report.html as html_report
     import corpuskit.report.text as text_report
 
-    docs = [Document(text=kit.BODY, id=name, source=f"in/{name}.txt") for name in ("a", "b")]
-    for i, keeper in enumerate(["a", "b", "b"]):
-        copy = Document(text=kit.BODY + f"\nCopy {i}.", id=f"copy{i}", source=f"in/copy{i}.txt")
-        copy.reject("neardup", "near_duplicate", duplicate_of=keeper, similarity=0.9)
-        docs.append(copy)
+    docs = kit.cluster_docs()
     out = kit.write_output(tmp_path / "out", docs)
     monkeypatch.setattr(html_report, "LISTED_CLUSTERS", 1)
     monkeypatch.setattr(text_report, "LISTED_CLUSTERS", 1)
