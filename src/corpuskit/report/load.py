@@ -236,7 +236,7 @@ class SpanIndex:
     """Where each document's lines of ``removed.jsonl`` are: the byte offset and size of each
     contiguous run of its spans, found by a hash of (id, source).
 
-    The writer puts a document's spans together, so a document usually has one run: about 40 bytes
+    The writer puts a document's spans together, so a document usually has one run: about 44 bytes
     of arrays per document with removals, while the spans themselves stay on disk and are read back
     for the document in hand. A hash collision costs nothing but a skipped line: every line read is
     checked against the id and source asked for.
@@ -259,7 +259,7 @@ class SpanIndex:
 
     def _scan(self, fh: IO[bytes]) -> None:
         offset = 0
-        extends: int | None = None  # the key whose run the next line may extend
+        extends: tuple[str, str] | None = None  # the (id, source) whose run the next line may extend
         for number, line in enumerate(fh, 1):
             start, offset = offset, offset + len(line)
             if not line.strip():
@@ -273,12 +273,12 @@ class SpanIndex:
                 extends = None
                 continue
             self.span_count += 1
-            key = hash((str(rec.get("id")), str(rec.get("source") or "")))
+            key = (str(rec.get("id")), str(rec.get("source") or ""))
             if key == extends:
                 self.sizes[-1] += len(line)
                 continue
             extends = key
-            self.hashes.append(key)
+            self.hashes.append(hash(key))
             self.offsets.append(start)
             self.sizes.append(len(line))
             self.seen.append(0)
