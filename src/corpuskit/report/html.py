@@ -25,7 +25,15 @@ from typing import Any
 
 from corpuskit.report.configtext import config_toml, keep_pattern_stages
 from corpuskit.report.load import DocRecord, Output, without_gc
-from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, stable_rank, summarize
+from corpuskit.report.summary import (
+    LISTED_CLUSTERS,
+    Summary,
+    anchor_for,
+    keep_top,
+    ranked,
+    stable_rank,
+    summarize,
+)
 
 DEFAULT_MAX_BYTES = 20_000_000  # docs/report.md: 17 MB for 10,000 documents opened in 2-5 s in headless chromium
 PER_GROUP = 20  # documents with text guaranteed per rule, rejection reason and near-duplicate cluster
@@ -164,10 +172,6 @@ class SampleCandidates:
 _MAX_RULE_INDEX = 9999  # rows are measured before the rules are numbered: a wide number errs high
 
 
-def _best(heap: list[tuple[float, int, _Cost]]) -> list[_Cost]:
-    return [cost for _, _, cost in sorted(heap, key=lambda e: (-e[0], -e[1]))]
-
-
 def choose_sample(found: SampleCandidates, summary: Summary, max_bytes: int) -> Sampling:
     """Pick the documents whose text fits in ``max_bytes``, most useful to a reviewer first.
 
@@ -175,15 +179,15 @@ def choose_sample(found: SampleCandidates, summary: Summary, max_bytes: int) -> 
     (so filters and counts cover the whole run); past that only documents with text are listed.
     """
     reserve = found.row_bytes if found.rows is not None else 0
-    order: list[_Cost] = _best(found.lost)
+    order: list[_Cost] = ranked(found.lost)
     for rule in summary.rules:
-        order += _best(found.by_rule.get(rule.key, []))
+        order += ranked(found.by_rule.get(rule.key, []))
     for reason in summary.reasons:
         order += found.by_reason.get(reason.reason, [])
     for cluster in summary.clusters[:PER_GROUP]:
         ids = [cluster.keeper, *(m for m, _ in cluster.members)]
         order += [found.in_clusters[i] for i in ids if i in found.in_clusters]
-    order += [cost for _, _, cost in sorted(found.uniform, key=lambda e: (-e[0], -e[1]))]
+    order += ranked(found.uniform)  # by hash, lowest first (the heap holds negated hashes)
     chosen: set[int] = set()
     used = reserve
     for doc_order, text_bytes, row_bytes in order:

@@ -126,6 +126,11 @@ def keep_top(heap: list[tuple[Any, Any, Any]], rank: tuple[Any, Any], item: Any,
         heapq.heapreplace(heap, entry)
 
 
+def ranked(heap: list[tuple[Any, Any, Any]]) -> list[Any]:
+    """The items of a ``keep_top`` heap, highest rank first."""
+    return [entry[2] for entry in sorted(heap, key=lambda entry: entry[:2], reverse=True)]
+
+
 def summarize(out: Output, top: int = 20, visit: Callable[[DocRecord], None] | None = None) -> Summary:
     """One pass over an output directory's documents: counts, per-rule and per-reason tables,
     clusters and the kept documents that lost the largest share. ``visit`` sees every document on
@@ -139,7 +144,6 @@ def summarize(out: Output, top: int = 20, visit: Callable[[DocRecord], None] | N
                 visit(doc)
             tally.add(doc)
     counts, mismatches = _counts(out, tally)
-    lost = sorted(tally.lost, key=lambda entry: (-entry[0], -entry[1]))
     return Summary(
         counts=counts,
         rules=sorted(tally.rules.values(), key=lambda r: (-r.chars, r.key)),
@@ -147,7 +151,7 @@ def summarize(out: Output, top: int = 20, visit: Callable[[DocRecord], None] | N
         reasons=sorted(tally.reasons.values(), key=lambda r: (-r.count, r.reason)),
         languages=sorted(tally.languages.items(), key=lambda kv: (-kv[1], kv[0])),
         clusters=sorted(tally.clusters.values(), key=lambda c: (-len(c.members), c.keeper)),
-        top_lost=[doc for _, _, doc in lost],
+        top_lost=ranked(tally.lost),
         mismatches=mismatches,
         problems=problems.listed(),
         base_chars=tally.base_chars,

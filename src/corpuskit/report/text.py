@@ -11,7 +11,7 @@ import re
 
 from corpuskit.report.configtext import config_toml
 from corpuskit.report.load import DocRecord, Output
-from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, summarize
+from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, ranked, summarize
 
 MAX_DOCS = 200  # documents listed with their removed spans; the rest are counted, not listed
 MAX_SPAN_CHARS = 300  # longer removed spans are cut in the listing (the HTML page shows them whole)
@@ -150,7 +150,7 @@ class _Listed:
             keep_top(self.heap, rank, d.light(keep_spans=True), self.max_docs)
 
     def docs(self) -> list[DocRecord]:
-        return [d for _, _, d in sorted(self.heap, key=lambda e: (-e[0][0], -e[0][1], -e[1]))]
+        return ranked(self.heap)
 
 
 def _documents(doc: _Doc, listed: _Listed) -> None:
