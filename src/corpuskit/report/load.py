@@ -175,8 +175,7 @@ def kept_text(segments: list[Segment]) -> str:
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """Yield ``(line number, record)``; a line that is not a JSON object yields None."""
-    if not path.exists() and Path(str(path) + ".gz").exists():
-        path = Path(str(path) + ".gz")
+    path = _plain_or_gz(path)
     if not path.exists():
         return
     opener = gzip.open if path.suffix == ".gz" else open
@@ -184,6 +183,12 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
         for number, line in enumerate(fh, 1):
             if line.strip():
                 yield number, _record(line)
+
+
+def _plain_or_gz(path: Path) -> Path:
+    """``path``, or ``path.gz`` where only that exists (side files written with compression)."""
+    packed = Path(str(path) + ".gz")
+    return packed if not path.exists() and packed.exists() else path
 
 
 def _record(line: bytes) -> dict[str, Any] | None:
@@ -411,9 +416,7 @@ def load_output(out_dir: str | Path) -> Output:
             problems.append(f"{MANIFEST} is not valid JSON: {exc}")
     else:
         problems.append(f"{MANIFEST} is missing: counts come from the JSONL files only")
-    removed = path / REMOVED
-    if not removed.exists() and Path(str(removed) + ".gz").exists():
-        removed = Path(str(removed) + ".gz")
+    removed = _plain_or_gz(path / REMOVED)
     with without_gc():
         spans = SpanIndex(removed if removed.exists() else None)
     return Output(path, manifest, problems + spans.problems.listed(), spans)
