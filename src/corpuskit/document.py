@@ -159,21 +159,28 @@ class Document:
         """Remove base-text spans ``(start, end, rule)``; parts already removed are skipped.
 
         Each span is clipped against the kept intervals as they were before this call and against
-        the spans of this call already taken, so the cost is one pass over the sorted spans.
+        the spans of this call already taken, so the cost is one pass over the sorted spans. Spans
+        of one rule that touch become one removal (a menu of five lines and the blank lines between
+        them is one removed block): every removed character is still recorded with its rule, in a
+        third of the records.
         """
         base = self._ensure_base()
         kept = self._kept_intervals()
         taken_until = -1  # spans of one call are handled in start order; overlaps are clipped
-        added = []
+        added: list[list[Any]] = []  # [start, end, rule]
         for start, end, rule in sorted(spans, key=_SPAN_ORDER):
             start = max(start, taken_until)
             for kept_start, kept_end in _overlapping(kept, start, end):
                 lo, hi = max(start, kept_start), min(end, kept_end)
-                if lo < hi:
-                    added.append(Removal(stage, rule, lo, hi, base[lo:hi]))
+                if lo >= hi:
+                    continue
+                if added and added[-1][1] == lo and added[-1][2] == rule:
+                    added[-1][1] = hi
+                else:
+                    added.append([lo, hi, rule])
             taken_until = max(taken_until, end)
         if added:
-            self.removals.extend(added)
+            self.removals.extend(Removal(stage, rule, lo, hi, base[lo:hi]) for lo, hi, rule in added)
             self.removals.sort(key=_BY_START)
             self.text = "".join(base[s:e] for s, e in self._kept_intervals())
 

@@ -14,7 +14,7 @@ from corpuskit.report.load import DocRecord, Output
 from corpuskit.report.summary import LISTED_CLUSTERS, Summary, anchor_for, keep_top, ranked, summarize
 
 MAX_DOCS = 200  # documents listed with their removed spans; the rest are counted, not listed
-MAX_SPAN_CHARS = 300  # longer removed spans are cut in the listing (the HTML page shows them whole)
+MAX_LINE_CHARS = 300  # longer removed lines are cut in the listing (the HTML page shows them whole)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]!|<>~&#])")
 _BACKTICKS = re.compile(r"`+")
 
@@ -164,15 +164,17 @@ def _documents(doc: _Doc, listed: _Listed) -> None:
         doc.text(doc.name(_status(d)))
         lines = []
         for span in sorted(d.spans, key=lambda sp: sp.start):
-            text = span.text.rstrip("\n")
-            if not text.strip():
-                continue  # blank lines removed with a neighbour: counted, not listed
-            if len(text) > MAX_SPAN_CHARS:
-                text = text[:MAX_SPAN_CHARS] + f"... [{len(text) - MAX_SPAN_CHARS} more chars]"
-            lines += [f"- {line}" for line in text.split("\n")]
-            lines[-1] += f"    # {span.key} @{span.start}"
+            # blank lines removed with their neighbours are counted, not listed
+            shown = [_cut(line) for line in span.text.split("\n") if line.strip()]
+            if shown:
+                lines += [f"- {line}" for line in shown]
+                lines[-1] += f"    # {span.key} @{span.start}"
         if lines:
             doc.code("\n".join(lines), "diff")
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + f"... [{len(line) - MAX_LINE_CHARS} more chars]"
 
 
 def _status(d: DocRecord) -> str:
