@@ -56,6 +56,16 @@ def test_cleaning_is_idempotent(pipeline: Pipeline, text: str) -> None:
     assert clean_doc(pipeline, once).text == once
 
 
+def test_cleaning_is_idempotent_on_a_paragraph_printed_twice(pipeline: Pipeline) -> None:
+    """Found by test_fuzz: the copy right below a paragraph made it look like a list item (no blank
+    line around it), so the headline above stayed; cleaned again, without the copy (the repetition
+    stage removed it), the paragraph was the article and the headline went."""
+    body = "The café on the corner reopened this week after a long renovation"
+    once = clean_doc(pipeline, f"America Can’t Stop China’s Rise\n\n{body}\n{body}").text
+    assert once == body
+    assert clean_doc(pipeline, once).text == once
+
+
 @FAST
 @given(any_str)
 def test_normalize_is_idempotent(text: str) -> None:

@@ -30,6 +30,7 @@ from corpuskit.stages.linefeatures import (
     masthead_like,
     share_row_names,
 )
+from corpuskit.stages.repetition import RepetitionOptions, line_key
 from corpuskit.stages.rulematch import RuleMatcher
 from corpuskit.stages.rulepacks import Rule, builtin_pack_text, load_rules
 
@@ -386,8 +387,17 @@ class Classifier:
 
     @staticmethod
     def _tight(lines: Sequence[str], i: int) -> bool:
-        """No blank line on either side: list items and link lists, not paragraphs."""
-        return (i > 0 and bool(lines[i - 1].strip())) or (i + 1 < len(lines) and bool(lines[i + 1].strip()))
+        """No blank line on either side: list items and link lists, not paragraphs. A neighbour that
+        is a copy of the line itself (a paragraph printed twice) does not count: the repetition
+        stage removes the copy, and the line must be judged the same with the copy or without it,
+        or cleaning the cleaned text would change it again."""
+        own = line_key(lines[i])
+        copy = len(own) >= RepetitionOptions.min_chars
+        return any(
+            lines[j].strip() and not (copy and line_key(lines[j]) == own)
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(lines)
+        )
 
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
