@@ -115,6 +115,7 @@ def _row(doc: DocRecord, rules: list[int]) -> dict[str, Any]:
 
 
 _Cost = tuple[int, int, int]  # (order, bytes of its text in the page, bytes of its index row)
+_MAX_RULE_INDEX = 9999  # rows are measured before the rules are numbered: a wide number errs high
 
 
 class SampleCandidates:
@@ -168,8 +169,6 @@ class SampleCandidates:
         while self.uniform_bytes > 2 * self.max_bytes and self.uniform:
             self.uniform_bytes -= sum(heapq.heappop(self.uniform)[2][1:])
 
-
-_MAX_RULE_INDEX = 9999  # rows are measured before the rules are numbered: a wide number errs high
 
 
 def choose_sample(found: SampleCandidates, summary: Summary, max_bytes: int) -> Sampling:

@@ -241,7 +241,7 @@ class SpanIndex:
     """Where each document's lines of ``removed.jsonl`` are: the byte offset and size of each
     contiguous run of its spans, found by a hash of (id, source).
 
-    The writer puts a document's spans together, so a document usually has one run: about 44 bytes
+    The writer puts a document's spans together, so a document usually has one run: about 36 bytes
     of arrays per document with removals, while the spans themselves stay on disk and are read back
     for the document in hand. A hash collision costs nothing but a skipped line: every line read is
     checked against the id and source asked for.
@@ -251,18 +251,20 @@ class SpanIndex:
         self.offsets = array("q")
         self.sizes = array("q")  # bytes
         self.seen = array("i")  # the pass that last read each run (spans belong to one document)
-        self.hashes = array("q")  # of each run's (id, source)
         self.span_count = 0
         self.problems = Problems()
         self._file: IO[bytes] | None = None
+        found = array("q")  # each run's hash of (id, source), in file order
         if path is not None:
             self._file = _seekable(path)
-            self._scan(self._file)
-        hashes = np.frombuffer(self.hashes, dtype=np.int64) if self.hashes else np.zeros(0, np.int64)
+            found = self._scan(self._file)
+        hashes = np.frombuffer(found, dtype=np.int64) if found else np.zeros(0, np.int64)
         self._by_hash = np.argsort(hashes, kind="stable")  # runs in hash order, file order within one
         self._sorted = hashes[self._by_hash]
 
-    def _scan(self, fh: IO[bytes]) -> None:
+    def _scan(self, fh: IO[bytes]) -> array:
+        """Index the runs of ``fh``; returns each run's key hash."""
+        hashes = array("q")
         offset = 0
         extends: tuple[str, str] | None = None  # the (id, source) whose run the next line may extend
         for number, line in enumerate(fh, 1):
@@ -283,10 +285,11 @@ class SpanIndex:
                 self.sizes[-1] += len(line)
                 continue
             extends = key
-            self.hashes.append(hash(key))
+            hashes.append(hash(key))
             self.offsets.append(start)
             self.sizes.append(len(line))
             self.seen.append(0)
+        return hashes
 
     def take(self, doc_id: str, source: str, pass_number: int) -> list[Span] | None:
         """The spans of (doc_id, source) not yet taken in this pass; None when it has none at all."""

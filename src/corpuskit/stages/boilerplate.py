@@ -390,14 +390,13 @@ class Classifier:
         """No blank line on either side: list items and link lists, not paragraphs. A neighbour that
         is a copy of the line itself (a paragraph printed twice) does not count: the repetition
         stage removes the copy, and the line must be judged the same with the copy or without it,
-        or cleaning the cleaned text would change it again."""
+        or cleaning the cleaned text would change it again (copies shorter than the repetition
+        stage's default ``min_chars`` stay, so they count)."""
+        neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines) and lines[j].strip()]
+        if not neighbours:
+            return False
         own = line_key(lines[i])
-        copy = len(own) >= RepetitionOptions.min_chars
-        return any(
-            lines[j].strip() and not (copy and line_key(lines[j]) == own)
-            for j in (i - 1, i + 1)
-            if 0 <= j < len(lines)
-        )
+        return len(own) < RepetitionOptions.min_chars or any(line_key(n) != own for n in neighbours)
 
     @staticmethod
     def _headline_like(f: LineFeatures) -> bool:
